@@ -1,0 +1,1 @@
+"""Keras Digit Lab: the logic behind the app, testable without Streamlit."""

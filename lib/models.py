@@ -1,0 +1,237 @@
+"""The tutorial's CNN and its smaller siblings, the optimizer registry, and model files.
+
+Architectures read like keras-io's `mnist_convnet.py`: a flat
+`keras.Sequential([...])`. Loading a file a user uploaded is a security
+boundary and lives in `lib.model_files`; this module re-exports `load_model`.
+"""
+
+import json
+import os
+import pathlib
+import tempfile
+
+import keras
+from keras import layers
+
+from lib.model_files import load_model  # noqa: F401  (part of this module's API)
+
+INPUT_SHAPE = (28, 28, 1)
+NUM_CLASSES = 10
+MODELS_DIR = pathlib.Path(__file__).resolve().parent.parent / "models"
+BUNDLED_MODEL_PATH = MODELS_DIR / "mnist_cnn.keras"
+BUNDLED_CARD_PATH = MODELS_DIR / "mnist_cnn.json"
+
+
+def tutorial_cnn():
+    """The tutorial's four-block CNN: 935,562 parameters."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=INPUT_SHAPE),
+            layers.Conv2D(32, kernel_size=(5, 5), padding="same", activation="relu"),
+            layers.MaxPooling2D(pool_size=(2, 2)),
+            layers.Conv2D(64, kernel_size=(5, 5), padding="same", activation="relu"),
+            layers.MaxPooling2D(pool_size=(2, 2)),
+            layers.Conv2D(128, kernel_size=(3, 3), padding="same", activation="relu"),
+            layers.MaxPooling2D(pool_size=(2, 2)),
+            layers.Conv2D(128, kernel_size=(3, 3), padding="same", activation="relu"),
+            layers.MaxPooling2D(pool_size=(2, 2)),
+            layers.Flatten(),
+            layers.Dense(1024, activation="relu"),
+            # Heavy dropout: the dense head holds most of the parameters.
+            layers.Dropout(0.5),
+            layers.Dense(512, activation="relu"),
+            layers.Dropout(0.5),
+            layers.Dense(NUM_CLASSES, activation="softmax"),
+        ],
+        name="tutorial_cnn",
+    )
+
+
+def small_cnn():
+    """A LeNet-like CNN for quick classroom runs: about 1/20 of the tutorial's parameters."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=INPUT_SHAPE),
+            layers.Conv2D(16, kernel_size=(5, 5), padding="same", activation="relu"),
+            layers.MaxPooling2D(pool_size=(2, 2)),
+            layers.Conv2D(32, kernel_size=(5, 5), activation="relu"),
+            layers.MaxPooling2D(pool_size=(2, 2)),
+            layers.Flatten(),
+            layers.Dense(64, activation="relu"),
+            layers.Dropout(0.3),
+            layers.Dense(NUM_CLASSES, activation="softmax"),
+        ],
+        name="small_cnn",
+    )
+
+
+def mlp():
+    """A multilayer perceptron: no convolutions, to compare against the CNNs."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=INPUT_SHAPE),
+            layers.Flatten(),
+            layers.Dense(256, activation="relu"),
+            layers.Dropout(0.2),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(NUM_CLASSES, activation="softmax"),
+        ],
+        name="mlp",
+    )
+
+
+PRESETS = {"tutorial_cnn": tutorial_cnn, "small_cnn": small_cnn, "mlp": mlp}
+
+
+def build_model(preset="tutorial_cnn"):
+    """Builds a fresh, uncompiled model from `PRESETS`.
+
+    Raises:
+        ValueError: for an unknown preset.
+    """
+    if preset not in PRESETS:
+        raise ValueError(f"Unknown preset: {preset!r}. Expected one of {sorted(PRESETS)}.")
+    return PRESETS[preset]()
+
+
+# Each optimizer's arguments, with the tutorial's Keras 2 names and defaults.
+# `lr` is Keras 3's `learning_rate`; `decay` becomes an InverseTimeDecay schedule.
+OPTIMIZERS = {
+    "sgd": {
+        "class": keras.optimizers.SGD,
+        "defaults": {"lr": 0.01, "momentum": 0.0, "decay": 0.0, "nesterov": False},
+    },
+    "rmsprop": {
+        "class": keras.optimizers.RMSprop,
+        "defaults": {"lr": 0.001, "rho": 0.9, "epsilon": 1e-7, "decay": 0.0},
+    },
+    "adagrad": {
+        "class": keras.optimizers.Adagrad,
+        "defaults": {"lr": 0.01, "epsilon": 1e-7, "decay": 0.0},
+    },
+    "adam": {
+        "class": keras.optimizers.Adam,
+        "defaults": {"lr": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7, "decay": 0.0},
+    },
+}
+
+
+def learning_rate_schedule(lr, decay):
+    """Keras 2's `decay` argument as the Keras 3 schedule with the same formula.
+
+    Keras 2 used `lr / (1 + decay * iterations)`, which is exactly
+    `InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)`. Without decay the
+    learning rate is the plain number.
+    """
+    if decay < 0:
+        raise ValueError(f"Expected decay >= 0. Received decay={decay}.")
+    if decay == 0:
+        return lr
+    return keras.optimizers.schedules.InverseTimeDecay(
+        initial_learning_rate=lr, decay_steps=1, decay_rate=decay
+    )
+
+
+def make_optimizer(name, **kwargs):
+    """Builds an optimizer from `OPTIMIZERS` with the tutorial's argument names.
+
+    Args:
+        name: `"sgd"`, `"rmsprop"`, `"adagrad"` or `"adam"` (any case).
+        **kwargs: The tutorial's arguments (`lr`, `momentum`, `decay`,
+            `nesterov`, `rho`, `epsilon`, `beta_1`, `beta_2`); `learning_rate`
+            is accepted for `lr`.
+
+    Returns:
+        A `keras.optimizers.Optimizer`.
+
+    Raises:
+        ValueError: for an unknown optimizer or an argument it does not take.
+    """
+    key = str(name).lower()
+    if key not in OPTIMIZERS:
+        raise ValueError(f"Unknown optimizer: {name!r}. Expected one of {sorted(OPTIMIZERS)}.")
+    if "learning_rate" in kwargs:
+        kwargs["lr"] = kwargs.pop("learning_rate")
+    entry = OPTIMIZERS[key]
+    unknown = kwargs.keys() - entry["defaults"].keys()
+    if unknown:
+        raise ValueError(
+            f"The {key} optimizer does not take {sorted(unknown)}. "
+            f"Its arguments are {sorted(entry['defaults'])}."
+        )
+    arguments = {**entry["defaults"], **kwargs}
+    learning_rate = learning_rate_schedule(float(arguments.pop("lr")), float(arguments.pop("decay")))
+    return entry["class"](learning_rate=learning_rate, **arguments)
+
+
+def compile_model(model, optimizer="adam", **optimizer_arguments):
+    """Compiles for digit classification with integer labels, as the tutorial did."""
+    if isinstance(optimizer, str):
+        optimizer = make_optimizer(optimizer, **optimizer_arguments)
+    model.compile(
+        optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
+    return model
+
+
+def save_model(model, path, include_optimizer=False):
+    """Saves `model` atomically: to a temporary file beside `path`, then renamed.
+
+    A reader never sees a half-written file, and a crash leaves the old one.
+
+    Args:
+        model: A Keras model.
+        path: Target file ending in `.keras` (or `.h5` for Keras 2 tools).
+        include_optimizer: Keep the optimizer's state (to resume training).
+            Without it the file holds the architecture and weights only.
+
+    Returns:
+        The path as a `pathlib.Path`.
+    """
+    path = pathlib.Path(path)
+    if path.suffix not in (".keras", ".h5"):
+        raise ValueError(f"Expected a path ending in .keras or .h5. Received {str(path)!r}.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    to_save = model
+    if not include_optimizer and model.optimizer is not None:
+        to_save = keras.models.clone_model(model)
+        to_save.set_weights(model.get_weights())
+    handle, temporary = tempfile.mkstemp(suffix=path.suffix, dir=path.parent, prefix=".saving-")
+    os.close(handle)
+    try:
+        to_save.save(temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+    return path
+
+
+def write_card(card, path):
+    """Writes a model card (a JSON-able dict) atomically."""
+    path = pathlib.Path(path)
+    handle, temporary = tempfile.mkstemp(suffix=".json", dir=path.parent, prefix=".saving-")
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        json.dump(card, file, indent=2, ensure_ascii=False)
+        file.write("\n")
+    os.replace(temporary, path)
+    return path
+
+
+def read_card(model_path):
+    """The card beside a model file (`name.json` for `name.keras`), or `None`."""
+    card_path = pathlib.Path(model_path).with_suffix(".json")
+    if not card_path.exists():
+        return None
+    with open(card_path, encoding="utf-8") as file:
+        return json.load(file)
+
+
+def load_bundled_model():
+    """The trained tutorial CNN shipped in `models/`."""
+    if not BUNDLED_MODEL_PATH.exists():
+        raise FileNotFoundError(
+            f"The bundled model {BUNDLED_MODEL_PATH} is missing. Rebuild it with: "
+            "python -m lib.cli train --preset tutorial_cnn --out models/mnist_cnn.keras"
+        )
+    return keras.saving.load_model(BUNDLED_MODEL_PATH, compile=False, safe_mode=True)

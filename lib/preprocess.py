@@ -1,0 +1,323 @@
+"""Turn any picture of one handwritten digit into the 28 x 28 input MNIST models expect.
+
+MNIST digits are bright ink on black, scaled to fit a 20 x 20 box and centred
+in 28 x 28 by their centre of mass. `to_mnist` does the same to what people
+really draw and upload: canvas strokes in the alpha channel, black-on-white
+scans, phone photos of paper under uneven light, thin pens and fat markers,
+small digits in a corner of a large picture.
+"""
+
+import dataclasses
+import io
+import os
+import warnings
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+from scipy import ndimage
+
+from lib.errors import InputError
+
+# Pillow refuses images above twice this many pixels (and warns above it); we
+# refuse above it. A 12-megapixel photo passes, a 30,000 x 30,000 PNG does not.
+MAX_IMAGE_PIXELS = 40_000_000
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+
+# The digit is located on a copy whose longest side is at most this: enough to
+# keep a small digit in a corner of a photo, small enough to stay fast. JPEGs
+# are decoded straight at about this size (Pillow's `draft`).
+WORKING_SIZE = 512
+
+MNIST_SIZE = 28
+DIGIT_BOX = 20
+# Below this contrast (on a 0-1 scale) between ink and background, nothing was drawn.
+MIN_CONTRAST = 0.12
+# Stroke width relative to the digit's height that MNIST digits have (about 2.5 px in 20).
+MNIST_STROKE_RATIO = 0.13
+
+
+@dataclasses.dataclass(frozen=True)
+class PreprocessSteps:
+    """Every intermediate image of `to_mnist`, for showing what the model sees.
+
+    Attributes:
+        gray: `(height, width)` float32 in [0, 1], the picture in gray levels
+            (at most `WORKING_SIZE` on its longest side).
+        ink: `(height, width)` float32 in [0, 1], ink as bright on black, the
+            background (and uneven light) removed.
+        crop: `(h, w)` float32, the ink cropped to the digit, strokes adjusted
+            to MNIST's width.
+        fitted: `(20, w)` or `(h, 20)` float32, the crop scaled to fit 20 x 20.
+        mnist: `(28, 28)` float32 in [0, 1], centred by centre of mass: the
+            model's input.
+    """
+
+    gray: np.ndarray
+    ink: np.ndarray
+    crop: np.ndarray
+    fitted: np.ndarray
+    mnist: np.ndarray
+
+
+def open_image(source):
+    """Opens an image from bytes, a path or a file object, safely.
+
+    JPEGs are decoded at a reduced size when they are much larger than
+    `WORKING_SIZE`, and EXIF orientation is applied.
+
+    Args:
+        source: `bytes`, a path, a binary file object, or a `PIL.Image.Image`.
+
+    Returns:
+        A loaded `PIL.Image.Image`.
+
+    Raises:
+        InputError: `empty_file`, `not_an_image`, `truncated` or `too_many_pixels`.
+    """
+    if isinstance(source, Image.Image):
+        return source
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as file:
+            source = file.read()
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        if len(source) == 0:
+            raise InputError("empty_file")
+        source = io.BytesIO(source)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(source)
+            pixels = image.width * image.height
+            if pixels > MAX_IMAGE_PIXELS:
+                raise InputError("too_many_pixels", pixels=pixels, limit=MAX_IMAGE_PIXELS)
+            if image.format == "JPEG":
+                image.draft(image.mode, (WORKING_SIZE, WORKING_SIZE))
+            image.load()
+    except Image.DecompressionBombError:
+        raise InputError(
+            "too_many_pixels", pixels=_claimed_pixels(source), limit=MAX_IMAGE_PIXELS
+        ) from None
+    except UnidentifiedImageError:
+        raise InputError("not_an_image") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        if isinstance(error, InputError):
+            raise
+        raise InputError("truncated") from None
+    return ImageOps.exif_transpose(image)
+
+
+def _claimed_pixels(file):
+    """The pixel count a header claims, read without decoding (for the bomb message)."""
+    file.seek(0)
+    limit = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        with Image.open(file) as image:
+            return image.width * image.height
+    except Exception:
+        return 0
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+
+
+def to_mnist(image):
+    """Turns a picture of one digit into an MNIST-style 28 x 28 array.
+
+    Args:
+        image: A `PIL.Image.Image` in any mode, bytes or a path of an image
+            file, or an array `(height, width)`, `(height, width, 3)` or
+            `(height, width, 4)` (uint8 0-255, or float in [0, 1]). Any size,
+            colours, polarity or alpha.
+
+    Returns:
+        float32 array `(28, 28)` in [0, 1]: bright ink on black, the digit
+        fitted into 20 x 20 and centred by its centre of mass.
+
+    Raises:
+        InputError (a `ValueError`): if the image cannot be read, or is blank.
+    """
+    return preprocess_steps(image).mnist
+
+
+def preprocess_steps(image):
+    """Like `to_mnist`, but returns every intermediate step as `PreprocessSteps`."""
+    gray = _to_gray(_as_pil(image))
+    ink = _ink(gray)
+    crop = _crop_to_digit(ink)
+    fitted = _fit_into_box(crop)
+    return PreprocessSteps(gray=gray, ink=ink, crop=crop, fitted=fitted, mnist=_centre(fitted))
+
+
+def _as_pil(image):
+    if isinstance(image, np.ndarray):
+        array = image
+        if array.dtype != np.uint8:
+            array = np.clip(np.nan_to_num(array.astype(np.float32)) * 255.0, 0, 255)
+            array = array.astype(np.uint8)
+        if array.ndim == 3 and array.shape[2] == 1:
+            array = array[:, :, 0]
+        if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (3, 4)):
+            raise ValueError(
+                "Expected an image array of shape (height, width), (height, width, 3) or "
+                f"(height, width, 4). Received an array of shape {image.shape}."
+            )
+        return Image.fromarray(array)
+    return open_image(image)
+
+
+def _to_gray(image):
+    """Gray levels in [0, 1] at working size; transparency composited on a contrasting ground."""
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        gray = np.asarray(image, dtype=np.float32)
+        top = 65535.0 if image.mode.startswith("I;16") or gray.max() > 255 else 255.0
+        if image.mode == "F":
+            top = max(float(gray.max()), 1e-6)
+        return _shrink(np.clip(gray / top, 0.0, 1.0))
+    if image.mode in ("RGBA", "LA", "PA", "La", "RGBa"):
+        image = _flatten_alpha(image)
+    elif image.mode != "L":
+        image = image.convert("RGB").convert("L")
+    if max(image.size) > WORKING_SIZE:
+        image = image.copy()
+        image.thumbnail((WORKING_SIZE, WORKING_SIZE), Image.Resampling.BOX)
+    return np.asarray(image, dtype=np.float32) / 255.0
+
+
+def _shrink(gray):
+    if max(gray.shape) <= WORKING_SIZE:
+        return gray
+    image = Image.fromarray(gray, mode="F")
+    image.thumbnail((WORKING_SIZE, WORKING_SIZE), Image.Resampling.BOX)
+    return np.asarray(image, dtype=np.float32)
+
+
+def _flatten_alpha(image):
+    """Composites a picture with transparency onto a ground its opaque pixels stand out on.
+
+    The drawing canvas returns strokes in the alpha channel over fully
+    transparent pixels; transparent PNGs do the same with any ink colour.
+    """
+    rgba = image.convert("RGBA")
+    alpha = np.asarray(rgba.getchannel("A"))
+    luminance = np.asarray(rgba.convert("L"))
+    if alpha.min() == 255:
+        return rgba.convert("L")
+    opaque = alpha > 127
+    ink_is_dark = opaque.any() and luminance[opaque].mean() < 128
+    ground = Image.new("RGBA", rgba.size, (255, 255, 255, 255) if ink_is_dark else (0, 0, 0, 255))
+    return Image.alpha_composite(ground, rgba).convert("L")
+
+
+def _ink(gray):
+    """Ink as bright on black in [0, 1]: polarity found from the border, uneven light removed."""
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    darkness = 1.0 - gray if np.median(border) > 0.5 else gray.copy()
+    darkness -= _background(darkness)
+    np.clip(darkness, 0.0, 1.0, out=darkness)
+    peak = float(np.percentile(darkness, 99.9)) if darkness.size > 1000 else float(darkness.max())
+    if peak < MIN_CONTRAST:
+        raise InputError("blank")
+    return np.clip(darkness / peak, 0.0, 1.0)
+
+
+def _background(darkness):
+    """The paper's own darkness under uneven light (shadows, tinted paper), smooth and low.
+
+    Taken as the lightest paper nearby: a minimum filter on a coarse grid of
+    about 32 cells, wider than any stroke, then blurred back to full size.
+    """
+    height, width = darkness.shape
+    if min(height, width) < 64:
+        return float(np.median(np.concatenate([darkness[0], darkness[-1]])))
+    cells = max(height, width) / 32.0
+    coarse = np.asarray(
+        Image.fromarray(darkness, mode="F").resize(
+            (max(1, round(width / cells)), max(1, round(height / cells))), Image.Resampling.BOX
+        )
+    )
+    coarse = ndimage.gaussian_filter(ndimage.minimum_filter(coarse, size=5), sigma=1.0)
+    return np.asarray(
+        Image.fromarray(coarse, mode="F").resize((width, height), Image.Resampling.BILINEAR)
+    )
+
+
+def _crop_to_digit(ink):
+    """Crops to the digit's strokes, dropping specks, and brings strokes to MNIST's width."""
+    mask = ink > _otsu_threshold(ink)
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
+    if count > 1:
+        # Keep the digit's strokes, drop dust and JPEG specks: components under 5%
+        # of the largest one (a separate bar of a 4 or a 5 is far bigger than that).
+        areas = ndimage.sum_labels(mask, labels, index=np.arange(1, count + 1))
+        keep = np.flatnonzero(areas >= 0.05 * areas.max()) + 1
+        mask = np.isin(labels, keep)
+    rows = np.flatnonzero(mask.any(axis=1))
+    cols = np.flatnonzero(mask.any(axis=0))
+    if rows.size == 0:
+        raise InputError("blank")
+    # Keep the soft edges of the strokes: grow the box by a pixel and the mask by one step.
+    top, bottom = max(rows[0] - 1, 0), min(rows[-1] + 2, ink.shape[0])
+    left, right = max(cols[0] - 1, 0), min(cols[-1] + 2, ink.shape[1])
+    near_strokes = ndimage.binary_dilation(mask[top:bottom, left:right])
+    crop = np.where(near_strokes, ink[top:bottom, left:right], 0.0).astype(np.float32)
+    return _match_stroke_width(crop, mask[top:bottom, left:right])
+
+
+def _otsu_threshold(values):
+    histogram, edges = np.histogram(values, bins=64, range=(0.0, 1.0))
+    weights = histogram.astype(np.float64)
+    centres = (edges[:-1] + edges[1:]) / 2
+    below = np.cumsum(weights)
+    above = below[-1] - below
+    sum_below = np.cumsum(weights * centres)
+    mean_below = sum_below / np.maximum(below, 1)
+    mean_above = (sum_below[-1] - sum_below) / np.maximum(above, 1)
+    between = below * above * (mean_below - mean_above) ** 2
+    return float(max(centres[np.argmax(between)], 0.15))
+
+
+def _match_stroke_width(crop, mask):
+    """Thickens hairlines and thins fat-marker strokes towards MNIST's stroke width."""
+    size = max(crop.shape)
+    area = mask.sum()
+    edge = area - ndimage.binary_erosion(mask).sum()
+    if size < 8 or edge == 0:
+        return crop
+    # A stroke of width w and length l has area w*l and about 2*l edge pixels.
+    stroke_ratio = (2.0 * area / edge) / size
+    target = MNIST_STROKE_RATIO * size
+    if stroke_ratio < 0.5 * MNIST_STROKE_RATIO:
+        grow = int(round(target - 2.0 * area / edge))
+        if grow >= 2:
+            return ndimage.grey_dilation(crop, size=(grow, grow))
+    elif stroke_ratio > 2.0 * MNIST_STROKE_RATIO:
+        shrink = int(round(2.0 * area / edge - target))
+        if shrink >= 2:
+            thinned = ndimage.grey_erosion(crop, size=(shrink, shrink))
+            if thinned.max() > 0.5:
+                return thinned
+    return crop
+
+
+def _fit_into_box(crop):
+    height, width = crop.shape
+    scale = DIGIT_BOX / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    resample = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
+    fitted = np.asarray(Image.fromarray(crop, mode="F").resize(size, resample), dtype=np.float32)
+    peak = fitted.max()
+    return np.clip(fitted / peak, 0.0, 1.0) if peak > 0 else fitted
+
+
+def _centre(fitted):
+    """Places the 20 x 20 digit in 28 x 28 with its centre of mass at the centre, like MNIST."""
+    height, width = fitted.shape
+    centre_row, centre_col = ndimage.center_of_mass(fitted)
+    half = MNIST_SIZE / 2.0
+    top = int(np.clip(round(half - centre_row - 0.5), 0, MNIST_SIZE - height))
+    left = int(np.clip(round(half - centre_col - 0.5), 0, MNIST_SIZE - width))
+    mnist = np.zeros((MNIST_SIZE, MNIST_SIZE), dtype=np.float32)
+    mnist[top : top + height, left : left + width] = fitted
+    return mnist

@@ -1,0 +1,290 @@
+"""Training digit models: `tf.data` input, handwriting augmentation, and a live-metrics callback.
+
+Nothing here knows about Streamlit. A UI watches training by passing plain
+functions to `LiveMetrics`, which Keras calls from `fit`.
+"""
+
+import dataclasses
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers
+
+from lib import data as data_module
+from lib import models
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingConfig:
+    """Everything that defines a training run (the tutorial used the defaults).
+
+    Attributes:
+        preset: A key of `lib.models.PRESETS`.
+        epochs: Passes over the training data.
+        batch_size: Examples per gradient step.
+        optimizer: A key of `lib.models.OPTIMIZERS`.
+        optimizer_arguments: The optimizer's arguments with the tutorial's
+            names (`lr`, `momentum`, `decay`, ...).
+        validation_split: Share of the training set held out (stratified) as
+            `validation_data` for `fit`.
+        augment: Random shifts, rotations, zoom and stroke thickness.
+        train_size: Use a stratified subset of this many training examples
+            (`None` for all), for quick classroom runs.
+        seed: Seed of the subset, the split, the shuffle and the weights.
+    """
+
+    preset: str = "tutorial_cnn"
+    epochs: int = 5
+    batch_size: int = 64
+    optimizer: str = "adam"
+    optimizer_arguments: dict = dataclasses.field(default_factory=dict)
+    validation_split: float = 0.1
+    augment: bool = False
+    train_size: int | None = None
+    seed: int = data_module.DEFAULT_SEED
+
+
+def handwriting_augmentation(seed=None):
+    """Random changes a handwritten digit can undergo: shifts, small rotations, zoom.
+
+    Returns:
+        A `keras.Sequential` of preprocessing layers for `(batch, 28, 28, 1)`.
+    """
+    return keras.Sequential(
+        [
+            # Up to about 10 degrees either way: more would turn a 6 towards a 9.
+            layers.RandomRotation(0.03, fill_mode="constant", seed=seed),
+            layers.RandomTranslation(0.1, 0.1, fill_mode="constant", seed=seed),
+            layers.RandomZoom(0.1, fill_mode="constant", seed=seed),
+        ],
+        name="handwriting_augmentation",
+    )
+
+
+def vary_stroke_thickness(images, seed=None):
+    """Randomly thickens (dilates) or thins (erodes) each digit's strokes a little.
+
+    Args:
+        images: float32 `(batch, 28, 28, 1)`, bright ink on black.
+
+    Returns:
+        float32 `(batch, 28, 28, 1)`.
+    """
+    thicker = tf.nn.max_pool2d(images, ksize=2, strides=1, padding="SAME")
+    thinner = -tf.nn.max_pool2d(-images, ksize=2, strides=1, padding="SAME")
+    choice = tf.random.uniform((tf.shape(images)[0], 1, 1, 1), seed=seed)
+    # A quarter of the digits get thicker, a sixth thinner, the rest stay as drawn.
+    return tf.where(choice < 0.25, thicker, tf.where(choice > 0.85, thinner, images))
+
+
+def make_dataset(images, labels, batch_size, shuffle=False, augment=False, seed=None):
+    """A batched `tf.data.Dataset` of `(float32 (b, 28, 28, 1) in [0, 1], labels)`.
+
+    Args:
+        images: uint8 `(N, 28, 28)` (0-255) or float `(N, 28, 28)` in [0, 1].
+        labels: int `(N,)`.
+        batch_size: Batch size.
+        shuffle: Reshuffle every epoch.
+        augment: Apply `handwriting_augmentation` and `vary_stroke_thickness`.
+        seed: Seed of the shuffle and the augmentation.
+    """
+    images = as_model_input(images)
+    dataset = tf.data.Dataset.from_tensor_slices((images, np.asarray(labels, dtype=np.int32)))
+    if shuffle:
+        dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+    dataset = dataset.batch(batch_size)
+    if augment:
+        augmentation = handwriting_augmentation(seed=seed)
+
+        def augment_batch(batch, batch_labels):
+            moved = augmentation(batch, training=True)
+            return vary_stroke_thickness(moved, seed=seed), batch_labels
+
+        dataset = dataset.map(augment_batch, num_parallel_calls=tf.data.AUTOTUNE)
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def as_model_input(images):
+    """`(N, 28, 28)` uint8 or float -> float32 `(N, 28, 28, 1)` in [0, 1]."""
+    array = np.asarray(images)
+    array = array.astype(np.float32) / 255.0 if array.dtype == np.uint8 else array.astype(np.float32)
+    return array.reshape(-1, 28, 28, 1)
+
+
+def distribution_strategy():
+    """`MirroredStrategy` over all GPUs when there are several, else TensorFlow's default."""
+    if len(tf.config.list_logical_devices("GPU")) > 1:
+        return tf.distribute.MirroredStrategy()
+    return tf.distribute.get_strategy()
+
+
+class LiveMetrics(keras.callbacks.Callback):
+    """Hands training progress to functions passed in, throttled, and stops on request.
+
+    Each sink is called from the thread running `fit`. A sink that raises does
+    not stop or corrupt training: the error is kept in `sink_errors`.
+
+    Args:
+        on_progress: `on_progress(progress)` with a dict: `epoch`, `epochs`,
+            `step`, `steps`, `samples_seen`, `samples_per_second`,
+            `seconds_left`, `logs` (the batch logs). Called at most every
+            `progress_interval` seconds, and at the end of each epoch.
+        on_epoch: `on_epoch(epoch, logs, history, watch_probabilities)`:
+            `logs` has `loss, accuracy, val_loss, val_accuracy`; `history` is
+            the list of all epoch logs so far; `watch_probabilities` is
+            `(n, 10)` for `watch_images` (or `None`).
+        should_stop: `should_stop() -> bool`, checked after every batch;
+            `True` ends training at the end of that batch.
+        watch_images: float `(n, 28, 28)` digits whose predictions are
+            reported each epoch.
+        progress_interval: Minimum seconds between `on_progress` calls.
+        batch_size: Examples per step, for samples/s (Keras 3 does not pass
+            it to callbacks).
+    """
+
+    def __init__(self, on_progress=None, on_epoch=None, should_stop=None, watch_images=None,
+                 progress_interval=0.5, batch_size=None):
+        super().__init__()
+        self.batch_size = batch_size
+        self.on_progress = on_progress
+        self.on_epoch = on_epoch
+        self.should_stop = should_stop
+        self.watch_images = None if watch_images is None else as_model_input(watch_images)
+        self.progress_interval = progress_interval
+        self.history = []
+        self.sink_errors = []
+        self.stopped_early = False
+
+    def on_train_begin(self, logs=None):
+        self.epochs = self.params.get("epochs", 1)
+        self.steps = self.params.get("steps") or 0
+        self.started = time.perf_counter()
+        self.last_report = 0.0
+        self.steps_done = 0
+        self.samples_seen = 0
+        self.epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps_done += 1
+        self.samples_seen += self.batch_size or self.params.get("batch_size") or 0
+        if self.should_stop is not None and self._call(self.should_stop):
+            self.model.stop_training = True
+            self.stopped_early = True
+        now = time.perf_counter()
+        if self.on_progress is not None and now - self.last_report >= self.progress_interval:
+            self.last_report = now
+            self._call(self.on_progress, self._progress(batch + 1, logs))
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = {key: float(value) for key, value in (logs or {}).items()}
+        self.history.append(logs)
+        if self.on_progress is not None:
+            self._call(self.on_progress, self._progress(self.steps, logs))
+        if self.on_epoch is not None:
+            watched = None
+            if self.watch_images is not None:
+                watched = np.asarray(self.model(self.watch_images, training=False))
+            self._call(self.on_epoch, epoch, logs, list(self.history), watched)
+
+    def _progress(self, step, logs):
+        elapsed = max(time.perf_counter() - self.started, 1e-9)
+        total_steps = self.steps * self.epochs
+        steps_per_second = self.steps_done / elapsed
+        left = (total_steps - self.steps_done) / steps_per_second if steps_per_second else None
+        return {
+            "epoch": self.epoch + 1,
+            "epochs": self.epochs,
+            "step": step,
+            "steps": self.steps,
+            "samples_seen": self.samples_seen,
+            "samples_per_second": self.samples_seen / elapsed,
+            "seconds_left": left,
+            "logs": {key: float(value) for key, value in (logs or {}).items()},
+        }
+
+    def _call(self, sink, *arguments):
+        try:
+            return sink(*arguments)
+        except Exception as error:  # A broken display must not break training.
+            self.sink_errors.append(error)
+            return None
+
+
+@dataclasses.dataclass
+class TrainingResult:
+    """What a run produced.
+
+    Attributes:
+        model: The trained (or stopped) Keras model, compiled.
+        history: Per-epoch logs (`loss, accuracy, val_loss, val_accuracy`).
+        test_loss: Loss on the held-out test split.
+        test_accuracy: Accuracy on the held-out test split.
+        seconds: Training time.
+        stopped_early: Whether `should_stop` ended it.
+    """
+
+    model: keras.Model
+    history: list
+    test_loss: float
+    test_accuracy: float
+    seconds: float
+    stopped_early: bool = False
+
+
+def split_for_training(mnist, config):
+    """`(x_train, y_train), (x_val, y_val)`: subset and stratified validation split."""
+    images, labels = data_module.subset(
+        mnist.x_train, mnist.y_train, config.train_size, seed=config.seed
+    )
+    if not config.validation_split:
+        return (images, labels), (None, None)
+    train, validation = data_module.stratified_split(
+        labels, test_fraction=config.validation_split, seed=config.seed
+    )
+    return (images[train], labels[train]), (images[validation], labels[validation])
+
+
+def train(config, mnist, callbacks=(), model=None, verbose=0):
+    """Builds (unless `model` is given), compiles and trains a model, then evaluates it.
+
+    Args:
+        config: A `TrainingConfig`.
+        mnist: A `lib.data.Mnist`.
+        callbacks: Keras callbacks, e.g. a `LiveMetrics`.
+        model: An uncompiled model to train instead of `config.preset`.
+        verbose: Passed to `fit` (1 prints Keras's progress bar, as the tutorial did).
+
+    Returns:
+        A `TrainingResult`.
+    """
+    keras.utils.set_random_seed(config.seed)
+    (x_train, y_train), (x_val, y_val) = split_for_training(mnist, config)
+    with distribution_strategy().scope():
+        model = model if model is not None else models.build_model(config.preset)
+        models.compile_model(model, config.optimizer, **config.optimizer_arguments)
+    train_data = make_dataset(x_train, y_train, config.batch_size, shuffle=True,
+                              augment=config.augment, seed=config.seed)
+    validation_data = None
+    if x_val is not None:
+        validation_data = make_dataset(x_val, y_val, config.batch_size)
+    started = time.perf_counter()
+    model.fit(train_data, epochs=config.epochs, validation_data=validation_data,
+              callbacks=list(callbacks), verbose=verbose)
+    seconds = time.perf_counter() - started
+    test_loss, test_accuracy = model.evaluate(
+        make_dataset(mnist.x_test, mnist.y_test, 256), verbose=0
+    )
+    history = [
+        {key: float(values[epoch]) for key, values in model.history.history.items()}
+        for epoch in range(len(model.history.epoch))
+    ]
+    return TrainingResult(
+        model=model, history=history, test_loss=float(test_loss),
+        test_accuracy=float(test_accuracy), seconds=seconds,
+        stopped_early=any(getattr(c, "stopped_early", False) for c in callbacks),
+    )

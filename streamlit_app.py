@@ -1,0 +1,55 @@
+"""Keras Digit Lab: the router and the frame (page config, sidebar, navigation)."""
+
+import streamlit as st
+
+from lib import cache, i18n, model_files, session
+from lib.errors import InputError
+
+st.set_page_config(page_title="Keras Digit Lab", page_icon=":material/draw:", layout="wide")
+session.init_state()
+t = session.translator()
+
+pages = [
+    st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", default=True),
+]
+navigation = st.navigation(pages)
+
+with st.sidebar:
+    st.selectbox(
+        t("app.language"), options=list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get,
+        key="language",
+    )
+    t = session.translator()
+
+    def model_label(key):
+        if key == "bundled":
+            return t("sidebar.model.bundled")
+        if key == "uploaded":
+            return t("sidebar.model.uploaded", name=st.session_state["uploaded_model_file"][0])
+        return t("sidebar.model.session", name=key)
+
+    st.selectbox(t("sidebar.model"), options=session.model_choices(), format_func=model_label,
+                 key="model_choice")
+    upload = st.file_uploader(
+        t("sidebar.model.upload"), type=["keras", "h5"], key="sidebar_model_upload",
+        help=t("sidebar.model.upload_help", max_mb=model_files.MAX_MODEL_BYTES // 2**20,
+               max_params=model_files.MAX_PARAMETERS),
+    )
+    if upload is not None:
+        data = upload.getvalue()
+        digest = cache.digest(data)
+        current = st.session_state["uploaded_model_file"]
+        if current is None or current[1] != digest:
+            try:
+                with st.spinner():
+                    cache.uploaded_model(digest, data)
+            except InputError as error:
+                st.error(error.message(st.session_state["language"]))
+            else:
+                st.session_state["uploaded_model_file"] = (upload.name, digest, data)
+                st.session_state["model_choice"] = "uploaded"
+                st.rerun()
+        else:
+            st.caption(t("sidebar.model.loaded", name=upload.name))
+
+navigation.run()
