@@ -20,6 +20,8 @@ NUM_CLASSES = 10
 MODELS_DIR = pathlib.Path(__file__).resolve().parent.parent / "models"
 BUNDLED_MODEL_PATH = MODELS_DIR / "mnist_cnn.keras"
 BUNDLED_CARD_PATH = MODELS_DIR / "mnist_cnn.json"
+# Saved files are readable by everyone, like any file written with the usual umask.
+_READABLE = 0o644
 
 
 def tutorial_cnn():
@@ -193,13 +195,15 @@ def save_model(model, path, include_optimizer=False):
         raise ValueError(f"Expected a path ending in .keras or .h5. Received {str(path)!r}.")
     path.parent.mkdir(parents=True, exist_ok=True)
     to_save = model
-    if not include_optimizer and model.optimizer is not None:
-        to_save = keras.models.clone_model(model)
+    if not include_optimizer and getattr(model, "optimizer", None) is not None:
+        # The same architecture and weights, never compiled (clone_model would compile it).
+        to_save = type(model).from_config(model.get_config())
         to_save.set_weights(model.get_weights())
     handle, temporary = tempfile.mkstemp(suffix=path.suffix, dir=path.parent, prefix=".saving-")
     os.close(handle)
     try:
         to_save.save(temporary)
+        os.chmod(temporary, _READABLE)
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
@@ -214,6 +218,7 @@ def write_card(card, path):
     with os.fdopen(handle, "w", encoding="utf-8") as file:
         json.dump(card, file, indent=2, ensure_ascii=False)
         file.write("\n")
+    os.chmod(temporary, _READABLE)
     os.replace(temporary, path)
     return path
 
