@@ -179,7 +179,70 @@ _SIDEBAR = {
 
 # Each page's own texts (filled in by the page's work).
 _RECOGNIZE = {}
-_TRAIN = {}
+_TRAIN = {
+    # Why a layer stack cannot be built (`lib.layer_stack.StackError`).
+    "train.stack.error.empty": (
+        "The model has no layers. Add layers, ending with Dense(10, softmax).",
+        "模型没有任何层。请添加网络层，并以 Dense(10, softmax) 结尾。",
+    ),
+    "train.stack.error.too_many_layers": (
+        "The model has {count} layers, more than the limit of {limit}.",
+        "模型有 {count} 层，超过上限 {limit} 层。",
+    ),
+    "train.stack.error.unknown_type": (
+        "Layer {index}: unknown layer type {layer_type!r}. Expected one of {known}.",
+        "第 {index} 层：未知的层类型 {layer_type!r}。可用的类型：{known}。",
+    ),
+    "train.stack.error.bad_number": (
+        "Layer {index} ({layer_type}): {argument} must be a whole number from {low} to {high}. "
+        "Received {value}.",
+        "第 {index} 层（{layer_type}）：{argument} 必须是 {low} 到 {high} 之间的整数。收到的是 {value}。",
+    ),
+    "train.stack.error.bad_rate": (
+        "Layer {index} ({layer_type}): the dropout rate must be at least 0 and below 1. "
+        "Received {value}.",
+        "第 {index} 层（{layer_type}）：丢弃率必须大于等于 0 且小于 1。收到的是 {value}。",
+    ),
+    "train.stack.error.bad_choice": (
+        "Layer {index} ({layer_type}): {argument} must be one of {choices}. Received {value}.",
+        "第 {index} 层（{layer_type}）：{argument} 必须是 {choices} 之一。收到的是 {value}。",
+    ),
+    "train.stack.error.bad_query": (
+        "Layer {index} in the link cannot be read: {part!r}.",
+        "链接中的第 {index} 层无法读取：{part!r}。",
+    ),
+    "train.stack.error.shrinks": (
+        "Layer {index} ({layer_type}) would shrink the {height} x {width} image below 1 x 1 "
+        "(its window is {size} x {size}). Remove a pooling layer, use a smaller window, or "
+        "use padding 'same'.",
+        "第 {index} 层（{layer_type}）会把 {height} x {width} 的图像缩小到 1 x 1 以下"
+        "（窗口为 {size} x {size}）。请删掉一个池化层、缩小窗口，或使用 'same' 填充。",
+    ),
+    "train.stack.error.after_flatten": (
+        "Layer {index} ({layer_type}) needs an image (height x width x channels), but it comes "
+        "after Flatten, which turned the image into a flat list of {size:,} numbers. Move it "
+        "before Flatten.",
+        "第 {index} 层（{layer_type}）需要图像输入（高 x 宽 x 通道），但它位于 Flatten 之后，"
+        "图像已被展平成 {size:,} 个数。请把它移到 Flatten 之前。",
+    ),
+    "train.stack.error.needs_flatten": (
+        "Layer {index} (Dense) receives an image of shape {shape}. Add a Flatten layer before "
+        "the first Dense layer.",
+        "第 {index} 层（Dense）收到的是形状为 {shape} 的图像。请在第一个 Dense 层之前添加 "
+        "Flatten 层。",
+    ),
+    "train.stack.error.output": (
+        "The last layer must be Dense(10, softmax): one probability for each digit. The model "
+        "ends with {last}.",
+        "最后一层必须是 Dense(10, softmax)：每个数字一个概率。当前模型以 {last} 结尾。",
+    ),
+    "train.stack.error.too_big": (
+        "The model has {parameters:,} parameters, more than the limit of {limit:,} for training "
+        "here. Use fewer filters or units, or more pooling before Flatten.",
+        "模型有 {parameters:,} 个参数，超过此处训练的上限 {limit:,}。请减少卷积核或神经元数量，"
+        "或在 Flatten 之前多做池化。",
+    ),
+}
 _EXPLORE = {}  # /layers, /activations and the optimizers view
 
 
