@@ -11,6 +11,8 @@ t = session.translator()
 
 pages = [
     st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", default=True),
+    st.Page("pages/recognize.py", title=t("nav.recognize"), icon=":material/draw:",
+            url_path="recognize"),
 ]
 navigation = st.navigation(pages)
 

@@ -21,6 +21,10 @@ DEFAULTS = {
     "uploaded_model_file": None,
     # The last digit drawn on /recognize, as the (28, 28) array the model saw.
     "recognize_last_digit": None,
+    # Bumped by the canvas's clear button: a new canvas key clears the drawing.
+    "recognize_canvas_version": 0,
+    # The last recognised upload on /recognize: (signature, [lib.uploads.Result], skipped counts).
+    "recognize_batch": None,
 }
 
 

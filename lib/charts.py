@@ -1,0 +1,228 @@
+"""Plotly figures for the app: probabilities, digits as the model sees them, thumbnail grids.
+
+Every function is pure: it takes arrays and already-translated strings and
+returns a `plotly.graph_objects.Figure`, so it is testable without Streamlit.
+"""
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+# Colours: the predicted digit stands out, the others stay quiet.
+HIGHLIGHT = "#1f77b4"
+MUTED = "#c7d3e0"
+RIGHT = "#2e7d32"
+WRONG = "#c62828"
+NEUTRAL = "#31333f"
+
+_MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
+
+
+def _as_probabilities(probabilities):
+    array = np.asarray(probabilities, dtype=np.float32).reshape(-1)
+    if array.shape != (10,):
+        raise ValueError(
+            "Expected 10 probabilities, one per digit. "
+            f"Received an array of shape {np.shape(probabilities)}."
+        )
+    return array
+
+
+def _as_gray(image, name="image"):
+    array = np.asarray(image, dtype=np.float32)
+    if array.ndim == 3 and array.shape[-1] == 1:
+        array = array[..., 0]
+    if array.ndim != 2:
+        raise ValueError(
+            f"Expected {name} of shape (height, width) with gray levels in [0, 1]. "
+            f"Received an array of shape {np.shape(image)}."
+        )
+    return array
+
+
+def _gray_heatmap(image, hover):
+    return go.Heatmap(
+        z=image, zmin=0.0, zmax=1.0, colorscale="gray", showscale=False,
+        hovertemplate=hover + "<extra></extra>",
+    )
+
+
+def probability_bars(probabilities, x_title="", y_title="", height=280):
+    """A bar chart of the ten class probabilities, the most likely digit highlighted.
+
+    Args:
+        probabilities: float array `(10,)` (or `(1, 10)`), summing to 1.
+        x_title: Axis title under the digits (already translated).
+        y_title: Axis title beside the probabilities (already translated).
+        height: Figure height in pixels.
+
+    Returns:
+        A `plotly.graph_objects.Figure` with one `Bar` trace of 10 bars.
+
+    Raises:
+        ValueError: if `probabilities` does not hold exactly 10 values.
+    """
+    values = _as_probabilities(probabilities)
+    best = int(np.argmax(values))
+    colors = [HIGHLIGHT if digit == best else MUTED for digit in range(10)]
+    figure = go.Figure(
+        go.Bar(
+            x=[str(digit) for digit in range(10)], y=values, marker_color=colors,
+            text=[f"{value:.0%}" if value >= 0.01 else "" for value in values],
+            textposition="outside", cliponaxis=False,
+            hovertemplate="%{x}: %{y:.2%}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=height, margin=_MARGIN, showlegend=False,
+        xaxis={"title": x_title, "type": "category"},
+        yaxis={"title": y_title, "range": [0, 1.08], "tickformat": ".0%"},
+    )
+    return figure
+
+
+def digit_image(image, title="", height=240):
+    """A gray image drawn with square pixels, e.g. the `(28, 28)` input the model saw.
+
+    Args:
+        image: float array `(height, width)` (or `(height, width, 1)`) in [0, 1].
+        title: Figure title (already translated).
+        height: Figure height in pixels.
+
+    Returns:
+        A `plotly.graph_objects.Figure` with one `Heatmap` trace.
+
+    Raises:
+        ValueError: if `image` is not two-dimensional.
+    """
+    array = _as_gray(image)
+    figure = go.Figure(_gray_heatmap(array, "x %{x}, y %{y}: %{z:.2f}"))
+    figure.update_layout(
+        height=height, margin=_MARGIN, title={"text": title, "x": 0.5, "font": {"size": 14}},
+    )
+    figure.update_xaxes(visible=False, constrain="domain")
+    figure.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    return figure
+
+
+def image_row(images, titles, height=220):
+    """Images side by side, each with its own title: e.g. the preprocessing steps.
+
+    Args:
+        images: Sequence of float arrays `(height, width)` in [0, 1], any sizes.
+        titles: One title per image (already translated).
+        height: Figure height in pixels.
+
+    Returns:
+        A `plotly.graph_objects.Figure` with one `Heatmap` per image.
+
+    Raises:
+        ValueError: if `images` and `titles` differ in length or are empty.
+    """
+    if len(images) != len(titles) or not images:
+        raise ValueError(
+            "Expected one title per image and at least one image. "
+            f"Received {len(images)} images and {len(titles)} titles."
+        )
+    figure = make_subplots(rows=1, cols=len(images), subplot_titles=list(titles),
+                           horizontal_spacing=0.03)
+    for index, image in enumerate(images, start=1):
+        figure.add_trace(_gray_heatmap(_as_gray(image), "%{z:.2f}"), row=1, col=index)
+        _square_axes(figure, row=1, col=index)
+    figure.update_layout(height=height, margin=_MARGIN)
+    figure.update_annotations(font_size=12)
+    return figure
+
+
+def _square_axes(figure, row, col):
+    figure.update_xaxes(visible=False, constrain="domain", row=row, col=col)
+    figure.update_yaxes(visible=False, autorange="reversed", constrain="domain",
+                        row=row, col=col)
+    # Square pixels: each y axis is scaled to its own x axis.
+    subplot = figure.get_subplot(row, col)
+    x_name = subplot.xaxis.plotly_name.replace("axis", "")
+    figure.update_yaxes(scaleanchor=x_name, row=row, col=col)
+
+
+def thumbnail_grid(images, titles, correct=None, columns=5, cell_height=150):
+    """The tutorial's grid of recognised digits (2 x 5 there), for any count.
+
+    Args:
+        images: Sequence of float arrays `(28, 28)` in [0, 1].
+        titles: One title per image, e.g. `"3 · 98%"` (already formatted).
+        correct: Optional sequence of `True`, `False` or `None` per image:
+            titles of right answers are green, wrong ones red, unknown dark.
+        columns: Thumbnails per row.
+        cell_height: Height of one row of thumbnails, in pixels.
+
+    Returns:
+        A `plotly.graph_objects.Figure` with one `Heatmap` per image, in rows
+        of `columns`.
+
+    Raises:
+        ValueError: if the sequences differ in length, or `columns` < 1.
+    """
+    count = len(images)
+    if len(titles) != count or (correct is not None and len(correct) != count):
+        raise ValueError(
+            "Expected one title (and one correctness flag, if given) per image. "
+            f"Received {count} images, {len(titles)} titles"
+            + ("" if correct is None else f" and {len(correct)} flags") + "."
+        )
+    if columns < 1:
+        raise ValueError(f"Expected at least 1 column. Received columns={columns}.")
+    if count == 0:
+        figure = go.Figure()
+        figure.update_layout(height=cell_height, margin=_MARGIN)
+        figure.update_xaxes(visible=False)
+        figure.update_yaxes(visible=False)
+        return figure
+    columns = min(columns, count)
+    rows = math.ceil(count / columns)
+    figure = make_subplots(rows=rows, cols=columns, subplot_titles=list(titles),
+                           horizontal_spacing=0.02, vertical_spacing=0.25 / rows)
+    for index, image in enumerate(images):
+        row, col = divmod(index, columns)
+        figure.add_trace(_gray_heatmap(_as_gray(image), "%{z:.2f}"), row=row + 1, col=col + 1)
+        _square_axes(figure, row=row + 1, col=col + 1)
+    flags = correct if correct is not None else [None] * count
+    for annotation, flag in zip(figure.layout.annotations, flags, strict=False):
+        annotation.font = {
+            "size": 13, "color": RIGHT if flag is True else WRONG if flag is False else NEUTRAL,
+        }
+    figure.update_layout(height=cell_height * rows + 20, margin=_MARGIN)
+    return figure
+
+
+def per_digit_accuracy(per_digit, x_title="", y_title="", height=260):
+    """Accuracy per true digit, as bars labelled `correct / total`.
+
+    Args:
+        per_digit: `{digit: (correct, total)}`, as in `lib.uploads.summary`.
+        x_title: Axis title under the digits (already translated).
+        y_title: Axis title beside the accuracy (already translated).
+        height: Figure height in pixels.
+
+    Returns:
+        A `plotly.graph_objects.Figure` with one `Bar` trace, one bar per digit
+        present in `per_digit`.
+    """
+    digits = sorted(per_digit)
+    accuracy = [per_digit[d][0] / per_digit[d][1] if per_digit[d][1] else 0.0 for d in digits]
+    figure = go.Figure(
+        go.Bar(
+            x=[str(d) for d in digits], y=accuracy,
+            marker_color=[RIGHT if value == 1.0 else HIGHLIGHT for value in accuracy],
+            text=[f"{per_digit[d][0]}/{per_digit[d][1]}" for d in digits],
+            textposition="outside", cliponaxis=False,
+            hovertemplate="%{x}: %{y:.0%} (%{text})<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=height, margin=_MARGIN, showlegend=False,
+        xaxis={"title": x_title, "type": "category"},
+        yaxis={"title": y_title, "range": [0, 1.12], "tickformat": ".0%"},
+    )
+    return figure

@@ -1,0 +1,143 @@
+"""What the recognition page computes, without Streamlit: one drawn digit, and batch views.
+
+The page reads widgets and renders; everything it decides (the prediction and
+its runner-up, whether to warn about low confidence, the order of a batch's
+results, the per-digit table) is a plain function here.
+"""
+
+import csv
+import dataclasses
+import io
+
+import numpy as np
+
+from lib import inference, preprocess, uploads
+
+# Below this probability the answer is shown with a warning naming the runner-up.
+LOW_CONFIDENCE = 0.6
+# Thumbnails per page of the results grid (rows of five, like the tutorial's 2 x 5 figure).
+GRID_COLUMNS = 5
+GRID_PAGE_SIZE = 20
+
+
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    """The model's answer for one drawn or uploaded digit.
+
+    Attributes:
+        digit: The predicted digit.
+        confidence: Its probability.
+        runner_up: The second most likely digit.
+        runner_up_confidence: Its probability.
+        probabilities: float32 `(10,)`.
+        steps: The `lib.preprocess.PreprocessSteps` that made the model's
+            input (`steps.mnist`, `(28, 28)`).
+    """
+
+    digit: int
+    confidence: float
+    runner_up: int
+    runner_up_confidence: float
+    probabilities: np.ndarray
+    steps: preprocess.PreprocessSteps
+
+    @property
+    def low_confidence(self):
+        """Whether the answer is too unsure to be shown without a warning."""
+        return self.confidence < LOW_CONFIDENCE
+
+
+def read_digit(model, image):
+    """Preprocesses one picture of a digit and predicts it.
+
+    Args:
+        model: A Keras digit model.
+        image: Anything `lib.preprocess.to_mnist` takes, e.g. the canvas's
+            RGBA pixels `(height, width, 4)` uint8.
+
+    Returns:
+        A `Reading`.
+
+    Raises:
+        InputError: `"blank"` for an empty canvas, or why the image is unusable.
+    """
+    steps = preprocess.preprocess_steps(image)
+    digit, probabilities = inference.predict_digit(model, steps.mnist)
+    runner_up = int(np.argsort(probabilities)[-2])
+    return Reading(
+        digit=digit,
+        confidence=float(probabilities[digit]),
+        runner_up=runner_up,
+        runner_up_confidence=float(probabilities[runner_up]),
+        probabilities=probabilities,
+        steps=steps,
+    )
+
+
+def order_results(results):
+    """Wrong answers first, then unusable files, then the rest, each in upload order.
+
+    Args:
+        results: list of `lib.uploads.Result`.
+
+    Returns:
+        A new list with the same results.
+    """
+
+    def rank(result):
+        if result.correct is False:
+            return 0
+        if result.error is not None:
+            return 1
+        return 2
+
+    return sorted(results, key=rank)
+
+
+def thumbnail_title(result):
+    """`"3 · 98%"`; a wrong answer adds the label from the name: `"5 · 61% (3)"`."""
+    title = f"{result.prediction} · {result.confidence:.0%}"
+    if result.correct is False:
+        title += f" ({result.label})"
+    return title
+
+
+def grid_page(results, page, page_size=GRID_PAGE_SIZE):
+    """The usable results on one page of the thumbnail grid.
+
+    Args:
+        results: list of `lib.uploads.Result`, in display order.
+        page: 1-based page number (clipped to the pages there are).
+        page_size: Thumbnails per page.
+
+    Returns:
+        `(results_on_page, page_count)`; results without an image are left out.
+    """
+    usable = [result for result in results if result.image is not None]
+    page_count = max(1, -(-len(usable) // page_size))
+    page = min(max(int(page), 1), page_count)
+    start = (page - 1) * page_size
+    return usable[start : start + page_size], page_count
+
+
+def per_digit_rows(summary):
+    """`[{"digit", "correct", "total", "accuracy"}]` from `lib.uploads.summary(...)`."""
+    return [
+        {"digit": digit, "correct": correct, "total": total, "accuracy": correct / total}
+        for digit, (correct, total) in sorted(summary["per_digit"].items())
+    ]
+
+
+def csv_bytes(results, language="en"):
+    """The batch as CSV (UTF-8 with a BOM, so spreadsheet apps read Chinese reasons right).
+
+    Columns: `lib.uploads.CSV_COLUMNS`, then `p0` ... `p9`.
+    """
+    rows = uploads.to_rows(results, language)
+    columns = [*uploads.CSV_COLUMNS, *(f"p{digit}" for digit in range(10))]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+    return buffer.getvalue().encode("utf-8-sig")

@@ -1,0 +1,154 @@
+"""Recognize: draw a digit, or upload images, a folder or a zip, and see what the model sees."""
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts, preprocess, recognition, session, uploads
+from lib.errors import InputError
+
+IMAGE_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff"]
+
+session.init_state()
+t = session.translator()
+language = st.session_state["language"]
+
+
+def draw_canvas(key, stroke_width):
+    """Shows the drawing canvas; returns its RGBA pixels `(280, 280, 4)`, or `None`.
+
+    Tests replace `streamlit_drawable_canvas` in `sys.modules` (AppTest cannot draw).
+    """
+    from streamlit_drawable_canvas import st_canvas  # Importable only inside a running app.
+
+    canvas = st_canvas(stroke_width=stroke_width, stroke_color="#000000", height=280, width=280,
+                       drawing_mode="freedraw", return_image_data=True, key=key)
+    return canvas.image_data
+
+
+def clear_canvas():
+    st.session_state["recognize_canvas_version"] += 1
+
+
+st.title(t("recognize.title"), anchor=False)
+active = session.active_model()
+st.caption(t("recognize.using", model=active.label))
+mode = st.segmented_control(
+    t("recognize.mode"), ["draw", "upload"], default="draw", required=True, key="recognize_mode",
+    format_func=lambda option: t(f"recognize.mode.{option}"), label_visibility="collapsed",
+)
+
+if mode == "draw":
+    left, right = st.columns([1, 1.4], gap="large")
+    with left:
+        st.caption(t("recognize.draw.help"))
+        brush = st.slider(t("recognize.brush"), 8, 40, 20, key="recognize_brush")
+        pixels = draw_canvas(f"recognize_canvas_{st.session_state['recognize_canvas_version']}",
+                             brush)
+        st.button(t("recognize.clear"), icon=":material/ink_eraser:", on_click=clear_canvas,
+                  key="recognize_clear")
+    reading = None
+    with right:
+        if pixels is not None:
+            try:
+                reading = recognition.read_digit(active.model, pixels)
+            except InputError as error:
+                if error.reason != "blank":
+                    st.error(error.message(language), icon=":material/error:")
+        if reading is None:
+            st.info(t("recognize.draw.empty"), icon=":material/draw:")
+        else:
+            st.session_state["recognize_last_digit"] = reading.steps.mnist
+            prediction, confidence = st.columns(2)
+            prediction.metric(t("recognize.prediction"), reading.digit, border=True)
+            confidence.metric(t("recognize.confidence"), f"{reading.confidence:.1%}", border=True)
+            if reading.low_confidence:
+                st.warning(t("recognize.low_confidence", runner_up=reading.runner_up,
+                             probability=reading.runner_up_confidence), icon=":material/help:")
+            bars, seen = st.columns([2, 1], vertical_alignment="bottom")
+            bars.plotly_chart(charts.probability_bars(reading.probabilities, t("recognize.digit"),
+                                                      t("recognize.probability")),
+                              key="recognize_probabilities", config={"displayModeBar": False})
+            seen.plotly_chart(charts.digit_image(reading.steps.mnist, t("recognize.model_input")),
+                              key="recognize_model_input", config={"displayModeBar": False})
+    if reading is not None and st.toggle(t("recognize.steps.show"), key="recognize_show_steps"):
+        steps = reading.steps
+        st.plotly_chart(
+            charts.image_row([steps.gray, steps.ink, steps.crop, steps.fitted, steps.mnist],
+                             [t(f"recognize.steps.{name}", box=preprocess.DIGIT_BOX) for name in
+                              ("gray", "ink", "crop", "fitted", "mnist")]),
+            key="recognize_steps", config={"displayModeBar": False},
+        )
+        st.caption(t("recognize.steps.explain", box=preprocess.DIGIT_BOX))
+    st.stop()
+
+st.caption(t("recognize.upload.limits", upload_mb=st.get_option("server.maxUploadSize"),
+             members=uploads.ZIP_MAX_MEMBERS, total_mb=uploads.ZIP_MAX_TOTAL_BYTES // 2**20,
+             ratio=uploads.ZIP_MAX_RATIO, pixels=preprocess.MAX_IMAGE_PIXELS / 1e6))
+files_column, folder_column = st.columns(2)
+files = files_column.file_uploader(t("recognize.upload.files"), type=[*IMAGE_TYPES, "zip"],
+                                   accept_multiple_files=True, key="recognize_files")
+folder = folder_column.file_uploader(t("recognize.upload.folder"),
+                                     accept_multiple_files="directory", key="recognize_folder")
+uploaded = [*(files or []), *(folder or [])]
+if not uploaded:
+    st.info(t("recognize.upload.empty"), icon=":material/upload_file:")
+    st.stop()
+
+signature = (active.key, id(active.model), tuple(file.file_id for file in uploaded))
+stored = st.session_state["recognize_batch"]
+if stored is None or stored[0] != signature:
+    batch = uploads.gather((file.name, file.getvalue()) for file in uploaded)
+    bar = st.progress(0.0, text=t("recognize.upload.progress", done=0, total=len(batch.files)))
+    results = uploads.recognize(active.model, batch, progress=lambda done, total: bar.progress(
+        done / total, text=t("recognize.upload.progress", done=done, total=total)))
+    bar.empty()
+    stored = (signature, results, dict(batch.skipped))
+    st.session_state["recognize_batch"] = stored
+_, results, skipped = stored
+results = recognition.order_results(results)
+summary = uploads.summary(results)
+
+recognised = sum(result.prediction is not None for result in results)
+columns = st.columns(4)
+columns[0].metric(t("recognize.upload.recognised"), recognised, border=True)
+columns[1].metric(t("recognize.upload.unusable"), len(results) - recognised, border=True)
+columns[2].metric(t("recognize.upload.skipped"), sum(skipped.values()), border=True,
+                  help=t("recognize.upload.skipped_help", macos=skipped.get("macos", 0),
+                         hidden=skipped.get("hidden", 0), not_image=skipped.get("not_image", 0)))
+if summary["accuracy"] is not None:
+    columns[3].metric(t("recognize.upload.accuracy"), f"{summary['accuracy']:.1%}", border=True,
+                      help=t("recognize.upload.accuracy_help", correct=summary["correct"],
+                             labelled=summary["labelled"]))
+    st.plotly_chart(charts.per_digit_accuracy(summary["per_digit"], t("recognize.digit"),
+                                              t("recognize.upload.accuracy")),
+                    key="recognize_per_digit", config={"displayModeBar": False})
+
+if recognised:
+    st.subheader(t("recognize.upload.grid"), anchor=False)
+    page_count = recognition.grid_page(results, 1)[1]
+    page = 1
+    if page_count > 1:
+        page = st.number_input(t("recognize.upload.page", count=page_count), 1, page_count, 1,
+                               key="recognize_grid_page", width=200)
+    shown, _ = recognition.grid_page(results, page)
+    st.plotly_chart(
+        charts.thumbnail_grid([r.image for r in shown], [recognition.thumbnail_title(r) for r in
+                              shown], [r.correct for r in shown], recognition.GRID_COLUMNS),
+        key="recognize_grid", config={"displayModeBar": False},
+    )
+
+st.subheader(t("recognize.upload.table"), anchor=False)
+table = pd.DataFrame(uploads.to_rows(results, language))
+table[["prediction", "label"]] = table[["prediction", "label"]].astype("Int64")
+st.dataframe(table, hide_index=True, column_config={
+    "file": st.column_config.TextColumn(t("recognize.col.file")),
+    "prediction": st.column_config.NumberColumn(t("recognize.col.prediction")),
+    "confidence": st.column_config.ProgressColumn(t("recognize.col.confidence"), format="percent",
+                                                  min_value=0.0, max_value=1.0),
+    "label": st.column_config.NumberColumn(t("recognize.col.label")),
+    "correct": st.column_config.CheckboxColumn(t("recognize.col.correct")),
+    "error": st.column_config.TextColumn(t("recognize.col.error"), width="large"),
+})
+st.download_button(t("recognize.upload.download"), recognition.csv_bytes(results, language),
+                   file_name="predictions.csv", mime="text/csv", icon=":material/download:",
+                   on_click="ignore", key="recognize_download")
