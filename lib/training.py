@@ -288,3 +288,157 @@ def train(config, mnist, callbacks=(), model=None, verbose=0):
         test_accuracy=float(test_accuracy), seconds=seconds,
         stopped_early=any(getattr(c, "stopped_early", False) for c in callbacks),
     )
+
+
+# Live runs for the /train page: a model from a layer stack, trained in a worker thread
+# (see `lib.jobs`), reporting to a job and recording to the run database (`lib.runs`).
+
+AUGMENTATION_DESCRIPTION = (
+    "random rotation (up to about 10 degrees), translation (10%), zoom (10%), "
+    "stroke thickness (2 x 2 dilation or erosion)"
+)
+
+
+def evaluate_predictions(model, images, labels, mistakes=12):
+    """What a trained model gets right and wrong on labelled digits.
+
+    Args:
+        model: A trained Keras model with a softmax output.
+        images: `(N, 28, 28)` uint8 or float digits.
+        labels: int `(N,)`.
+        mistakes: How many of the most confidently wrong digits to return.
+
+    Returns:
+        A dict: `accuracy` (float), `predictions` int `(N,)`, `confidence`
+        float `(N,)` (probability of the predicted digit), `confusion` int
+        `(10, 10)` (rows: true digit, columns: predicted), `per_digit` float
+        `(10,)` (accuracy of each true digit, NaN where absent), and
+        `mistakes` int `(k,)`: indices of wrong predictions, most confident first.
+    """
+    from lib import inference
+
+    labels = np.asarray(labels).astype(np.int64)
+    probabilities = inference.predict_proba(model, as_model_input(images))
+    predictions = probabilities.argmax(axis=1)
+    confidence = probabilities.max(axis=1)
+    confusion = np.zeros((models.NUM_CLASSES, models.NUM_CLASSES), dtype=np.int64)
+    np.add.at(confusion, (labels, predictions), 1)
+    totals = confusion.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_digit = np.where(totals > 0, np.diag(confusion) / np.maximum(totals, 1), np.nan)
+    wrong = np.flatnonzero(predictions != labels)
+    wrong = wrong[np.argsort(-confidence[wrong], kind="stable")][:mistakes]
+    return {
+        "accuracy": float((predictions == labels).mean()) if len(labels) else float("nan"),
+        "predictions": predictions,
+        "confidence": confidence,
+        "confusion": confusion,
+        "per_digit": per_digit,
+        "mistakes": wrong,
+    }
+
+
+@dataclasses.dataclass
+class LiveRun:
+    """What `train_live` produced.
+
+    Attributes:
+        result: The `TrainingResult` (model, history, test accuracy, ...).
+        evaluation: `evaluate_predictions` on the test split.
+        run_id: The run's id in the run database, or `None`.
+        card: A model card (as `python -m lib.cli train` writes).
+    """
+
+    result: TrainingResult
+    evaluation: dict
+    run_id: int | None
+    card: dict
+
+
+def model_card(config, mnist, result, name, command=None):
+    """A model card for a trained model, with the keys `python -m lib.cli train` writes."""
+    return {
+        "model": name,
+        "preset": config.preset,
+        "parameters": int(result.model.count_params()),
+        "data_source": mnist.source,
+        "data_origin": str(mnist.origin).rsplit("/", 1)[-1],
+        "split": {
+            "train": len(mnist.y_train), "test": len(mnist.y_test), "seed": mnist.seed,
+            "validation_split": config.validation_split, "train_size": config.train_size,
+        },
+        "epochs": len(result.history),
+        "batch_size": config.batch_size,
+        "optimizer": {"name": config.optimizer, **config.optimizer_arguments},
+        "augmentation": AUGMENTATION_DESCRIPTION if config.augment else "none",
+        "test_accuracy": round(result.test_accuracy, 4),
+        "test_loss": round(result.test_loss, 4),
+        "final_epoch": result.history[-1] if result.history else {},
+        "training_seconds": round(result.seconds, 1),
+        "stopped_early": result.stopped_early,
+        "keras_version": keras.__version__,
+        "tensorflow_version": tf.__version__,
+        "date": time.strftime("%Y-%m-%d"),
+        "command": command or "",
+    }
+
+
+def train_live(config, mnist, stack, reporter, watch_images=None, database=None, name="custom",
+               command=None, progress_interval=0.5):
+    """Builds a model from a layer stack and trains it, reporting live (for a worker thread).
+
+    Args:
+        config: A `TrainingConfig` (its `preset` only names the run).
+        mnist: A `lib.data.Mnist`.
+        stack: A list of layer specs (see `lib.layer_stack`).
+        reporter: An object with `report_progress(progress)`,
+            `report_epoch(epoch, logs, history, watch_probabilities)` and
+            `should_stop()`, such as a `lib.jobs.Job`.
+        watch_images: `(n, 28, 28)` digits whose predictions are reported
+            each epoch.
+        database: A `lib.runs.RunDatabase` to record the run in, or `None`.
+        name: The run's and the model's name.
+        command: How to reproduce it (for the model card).
+        progress_interval: Minimum seconds between progress reports.
+
+    Returns:
+        A `LiveRun`.
+
+    Raises:
+        lib.layer_stack.StackError: for an invalid stack (before any training).
+    """
+    from lib import layer_stack
+
+    model = layer_stack.build_model(stack, name=name)
+    run_id = None
+    if database is not None:
+        run_id = database.start_run(
+            name, {**dataclasses.asdict(config), "stack": layer_stack.to_query(stack)},
+            parameters=int(model.count_params()), data_source=mnist.source,
+        )
+
+    def on_epoch(epoch, logs, history, watch_probabilities):
+        reporter.report_epoch(epoch, logs, history, watch_probabilities)
+        if database is not None:
+            database.add_epoch(run_id, epoch, logs)
+
+    live = LiveMetrics(
+        on_progress=reporter.report_progress, on_epoch=on_epoch,
+        should_stop=reporter.should_stop, watch_images=watch_images,
+        progress_interval=progress_interval, batch_size=config.batch_size,
+    )
+    try:
+        result = train(config, mnist, callbacks=[live], model=model)
+        evaluation = evaluate_predictions(result.model, mnist.x_test, mnist.y_test)
+    except BaseException:
+        if database is not None:
+            database.finish_run(run_id, "failed")
+        raise
+    if database is not None:
+        status = "stopped" if result.stopped_early else "done"
+        if getattr(reporter, "cancelled", False):
+            status = "cancelled"
+        database.finish_run(run_id, status, seconds=result.seconds, test_loss=result.test_loss,
+                            test_accuracy=result.test_accuracy)
+    card = model_card(config, mnist, result, name, command)
+    return LiveRun(result=result, evaluation=evaluation, run_id=run_id, card=card)

@@ -1,0 +1,367 @@
+"""Training jobs that outlive a page's script run: one per session, a server-wide queue.
+
+A Streamlit click stops the running script (even inside a Keras callback), so
+training cannot live in the script run. A `JobManager` runs each job's `work`
+in its own thread, at most `max_concurrent` at once; the others wait in a FIFO
+queue and know their place. A page reads a job's `snapshot()` from any thread;
+the worker writes progress under the job's lock.
+
+Sessions are represented by `Owner` handles, kept in the session's state and
+held here only weakly: when a session ends and its state is dropped, the jobs
+it alone was watching are cancelled. Nothing here imports Streamlit or
+TensorFlow.
+"""
+
+import collections
+import copy
+import dataclasses
+import os
+import queue
+import threading
+import time
+import traceback
+import uuid
+import weakref
+
+MAX_CONCURRENT_ENV = "DIGITLAB_MAX_TRAININGS"
+DEFAULT_MAX_CONCURRENT = 1
+
+# A job's status: waiting, working, or one of the final ones.
+QUEUED, RUNNING, DONE, STOPPED, FAILED, CANCELLED = (
+    "queued", "running", "done", "stopped", "failed", "cancelled"
+)
+ACTIVE = (QUEUED, RUNNING)
+
+
+def max_concurrent_from_env(default=DEFAULT_MAX_CONCURRENT):
+    """The `DIGITLAB_MAX_TRAININGS` environment variable, or `default`.
+
+    Raises:
+        ValueError: if the variable is set but not a positive integer.
+    """
+    value = os.environ.get(MAX_CONCURRENT_ENV, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ValueError(
+            f"Expected {MAX_CONCURRENT_ENV} to be a positive integer. Received {value!r}."
+        )
+    return number
+
+
+class Owner:
+    """A session's handle: keep it in the session's state; jobs hold it weakly."""
+
+    def __init__(self):
+        self.id = uuid.uuid4().hex
+
+
+@dataclasses.dataclass
+class Snapshot:
+    """A copy of a job's state, safe to read in any thread.
+
+    Attributes:
+        id: The job's id (URL-safe).
+        status: `"queued"`, `"running"`, `"done"`, `"stopped"`, `"failed"` or
+            `"cancelled"`.
+        position: Place in the queue (1 = next), 0 when not queued.
+        progress: The last `on_progress` dict of `lib.training.LiveMetrics`.
+        history: Epoch logs so far.
+        watch_probabilities: `(n, 10)` predictions of the watched digits after
+            the last epoch, or `None`.
+        result: What `work` returned (when finished).
+        error: Why it failed (a message), or `None`.
+        stop_requested: Whether Stop was asked for.
+        meta: Whatever was passed to `submit` (e.g. the configuration).
+        created: `time.time()` of submission; `started` and `finished` likewise.
+    """
+
+    id: str
+    status: str
+    position: int
+    progress: dict | None
+    history: list
+    watch_probabilities: object
+    result: object
+    error: str | None
+    stop_requested: bool
+    meta: dict
+    created: float
+    started: float | None
+    finished: float | None
+
+    @property
+    def active(self):
+        return self.status in ACTIVE
+
+
+class Job:
+    """One training run's shared state; the worker reports into it, pages read snapshots.
+
+    `report_progress`, `report_epoch` and `should_stop` have the signatures of
+    `lib.training.LiveMetrics`'s sinks, so a job can be passed as its reporter.
+    """
+
+    def __init__(self, work, meta=None):
+        self.id = uuid.uuid4().hex[:16]
+        self.work = work
+        self.meta = dict(meta or {})
+        self.lock = threading.Lock()
+        self.status = QUEUED
+        self.progress = None
+        self.history = []
+        self.watch_probabilities = None
+        self.result = None
+        self.error = None
+        self.stop_requested = False
+        self.cancelled = False
+        self.owners = set()
+        self.created = time.time()
+        self.started = None
+        self.finished = None
+        self.done_event = threading.Event()
+        self._manager = None
+
+    def report_progress(self, progress):
+        with self.lock:
+            self.progress = dict(progress)
+
+    def report_epoch(self, epoch, logs, history, watch_probabilities=None):
+        with self.lock:
+            self.history = [dict(entry) for entry in history]
+            if watch_probabilities is not None:
+                self.watch_probabilities = watch_probabilities
+
+    def should_stop(self):
+        manager = self._manager
+        if manager is not None:
+            manager._reap()
+        return self.stop_requested
+
+    def stop(self):
+        """Asks the job to end at the end of the current batch (keeping what it learned)."""
+        manager = self._manager
+        if manager is not None:
+            manager.stop(self.id)
+        else:
+            self.stop_requested = True
+
+    def snapshot(self, position=0):
+        with self.lock:
+            return Snapshot(
+                id=self.id, status=self.status, position=position,
+                progress=copy.copy(self.progress), history=list(self.history),
+                watch_probabilities=self.watch_probabilities, result=self.result,
+                error=self.error, stop_requested=self.stop_requested, meta=dict(self.meta),
+                created=self.created, started=self.started, finished=self.finished,
+            )
+
+    def wait(self, timeout=None):
+        """Blocks until the job has finished; returns whether it has."""
+        return self.done_event.wait(timeout)
+
+
+class JobManager:
+    """Runs jobs in threads, at most `max_concurrent` at once, one active job per owner.
+
+    Args:
+        max_concurrent: How many jobs may run at once (default: the
+            `DIGITLAB_MAX_TRAININGS` environment variable, else 1).
+        keep_finished: How many finished jobs to remember (so a reloaded
+            page can still show its result).
+    """
+
+    def __init__(self, max_concurrent=None, keep_finished=64):
+        if max_concurrent is None:
+            max_concurrent = max_concurrent_from_env()
+        if max_concurrent < 1:
+            raise ValueError(f"Expected max_concurrent >= 1. Received {max_concurrent}.")
+        self.max_concurrent = max_concurrent
+        self.keep_finished = keep_finished
+        self._lock = threading.RLock()
+        self._jobs = collections.OrderedDict()
+        self._queue = collections.deque()
+        self._running = set()
+        # Owners whose sessions ended: filled by weakref finalizers (at any moment, on any
+        # thread, perhaps inside our own lock), drained under the lock by `_reap`.
+        self._gone = queue.SimpleQueue()
+
+    # Owners.
+
+    def new_owner(self):
+        """A fresh `Owner` for a session, cancelling its jobs when it is garbage-collected."""
+        owner = Owner()
+        weakref.finalize(owner, self._gone.put, owner.id)
+        return owner
+
+    def end_owner(self, owner):
+        """Says explicitly that a session ended (as if its `Owner` had been collected)."""
+        self._gone.put(owner.id)
+        self._reap()
+
+    def attach(self, job_id, owner):
+        """Lets another session (e.g. the same user after a reload) watch and keep a job.
+
+        Returns:
+            The `Job`, or `None` if there is no such job.
+        """
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None:
+                job.owners.add(owner.id)
+            return job
+
+    def _reap(self):
+        if self._gone.empty():
+            return
+        with self._lock:
+            while not self._gone.empty():
+                owner_id = self._gone.get()
+                for job in list(self._jobs.values()):
+                    if owner_id in job.owners:
+                        job.owners.discard(owner_id)
+                        if not job.owners and job.status in ACTIVE:
+                            self._cancel(job)
+
+    # Jobs.
+
+    def submit(self, owner, work, meta=None):
+        """Queues `work(job)` for `owner`; it starts as soon as a slot is free.
+
+        Args:
+            owner: The session's `Owner`.
+            work: A callable taking the `Job`; it reports through the job and
+                returns the result (kept in `snapshot().result`).
+            meta: A dict kept with the job (e.g. the configuration).
+
+        Returns:
+            The new `Job`.
+
+        Raises:
+            RuntimeError: if the owner already has a queued or running job.
+        """
+        self._reap()
+        with self._lock:
+            current = self.active_job(owner)
+            if current is not None:
+                raise RuntimeError(
+                    f"This session already has a {current.status} training (job {current.id}). "
+                    "Stop it or wait for it to finish before starting another."
+                )
+            job = Job(work, meta)
+            job._manager = self
+            job.owners.add(owner.id)
+            self._jobs[job.id] = job
+            self._queue.append(job)
+            self._forget_old()
+            self._dispatch()
+            return job
+
+    def job(self, job_id):
+        """The `Job` with this id, or `None`."""
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def active_job(self, owner):
+        """The owner's queued or running `Job`, or `None`."""
+        with self._lock:
+            for job in self._jobs.values():
+                if owner.id in job.owners and job.status in ACTIVE:
+                    return job
+            return None
+
+    def position(self, job):
+        """1-based place of a queued job in the queue; 0 if it is not waiting."""
+        with self._lock:
+            for place, waiting in enumerate(self._queue, start=1):
+                if waiting is job:
+                    return place
+            return 0
+
+    def snapshot(self, job_id):
+        """A `Snapshot` of the job with this id, or `None`."""
+        self._reap()
+        job = self.job(job_id)
+        return None if job is None else job.snapshot(self.position(job))
+
+    def stop(self, job_id):
+        """Stops a running job at the end of its current batch; a queued one never starts."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                return
+            if job.status == QUEUED:
+                self._cancel(job)
+            else:
+                job.stop_requested = True
+
+    def counts(self):
+        """`(running, queued)` across the server."""
+        with self._lock:
+            return len(self._running), len(self._queue)
+
+    def _cancel(self, job):
+        job.cancelled = True
+        job.stop_requested = True
+        if job.status == QUEUED:
+            self._queue.remove(job)
+            self._finish(job, CANCELLED)
+
+    def _finish(self, job, status, result=None, error=None):
+        with job.lock:
+            job.status = status
+            job.result = result
+            job.error = error
+            job.finished = time.time()
+            job.work = None  # Let the closure (and its data) go.
+        job.done_event.set()
+
+    def _forget_old(self):
+        finished = [job for job in self._jobs.values() if job.status not in ACTIVE]
+        for job in finished[: max(0, len(finished) - self.keep_finished)]:
+            del self._jobs[job.id]
+
+    def _dispatch(self):
+        while self._queue and len(self._running) < self.max_concurrent:
+            job = self._queue.popleft()
+            self._running.add(job)
+            with job.lock:
+                job.status = RUNNING
+                job.started = time.time()
+            thread = threading.Thread(target=self._run, args=(job,), daemon=True,
+                                      name=f"training-job-{job.id}")
+            thread.start()
+
+    def _run(self, job):
+        result, error = None, None
+        try:
+            result = job.work(job)
+        except Exception as exception:  # A failed run is reported, never raised into the app.
+            error = f"{type(exception).__name__}: {exception}"
+            traceback.print_exc()
+        if error is not None:
+            status = FAILED
+        elif job.cancelled:
+            status = CANCELLED
+        elif job.stop_requested:
+            status = STOPPED
+        else:
+            status = DONE
+        with self._lock:
+            self._running.discard(job)
+            self._finish(job, status, result, error)
+            self._dispatch()
+
+    def shutdown(self, timeout=30):
+        """Cancels everything and waits for running jobs (for tests and process exit)."""
+        with self._lock:
+            jobs = list(self._jobs.values())
+            for job in jobs:
+                if job.status in ACTIVE:
+                    self._cancel(job)
+        for job in jobs:
+            job.wait(timeout)

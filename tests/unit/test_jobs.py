@@ -1,0 +1,150 @@
+import gc
+import threading
+import time
+
+import pytest
+
+from lib import jobs
+
+
+def _blocking_work(release, log=None, name=None):
+    def work(job):
+        if log is not None:
+            log.append(name)
+        while not release.is_set() and not job.should_stop():
+            time.sleep(0.005)
+        return name
+
+    return work
+
+
+def _wait_for(condition, timeout=5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def test_queue_runs_in_order_with_at_most_n_at_once():
+    manager = jobs.JobManager(max_concurrent=2)
+    release, log, peak = threading.Event(), [], []
+    owners = [manager.new_owner() for _ in range(5)]
+
+    def work_for(name):
+        inner = _blocking_work(release, log, name)
+
+        def work(job):
+            peak.append(manager.counts()[0])
+            return inner(job)
+
+        return work
+
+    submitted = [manager.submit(owner, work_for(n)) for n, owner in enumerate(owners)]
+    assert _wait_for(lambda: len(log) == 2)
+    assert [manager.snapshot(job.id).status for job in submitted] == (
+        ["running"] * 2 + ["queued"] * 3
+    )
+    assert [manager.snapshot(job.id).position for job in submitted] == [0, 0, 1, 2, 3]
+    release.set()
+    for job in submitted:
+        assert job.wait(5)
+    assert log == [0, 1, 2, 3, 4]
+    assert max(peak) <= 2
+    assert [manager.snapshot(job.id).result for job in submitted] == [0, 1, 2, 3, 4]
+    assert {manager.snapshot(job.id).status for job in submitted} == {"done"}
+
+
+def test_one_active_job_per_session():
+    manager = jobs.JobManager(max_concurrent=1)
+    owner, release = manager.new_owner(), threading.Event()
+    first = manager.submit(owner, _blocking_work(release))
+    with pytest.raises(RuntimeError, match="already has a (running|queued) training"):
+        manager.submit(owner, _blocking_work(release))
+    assert manager.active_job(owner) is first
+    release.set()
+    assert first.wait(5)
+    second = manager.submit(owner, _blocking_work(release))
+    assert second.wait(5) and manager.snapshot(second.id).status == "done"
+
+
+def test_session_end_cancels_running_and_queued_jobs():
+    manager = jobs.JobManager(max_concurrent=1)
+    release = threading.Event()
+    owner, other = manager.new_owner(), manager.new_owner()
+    running = manager.submit(owner, _blocking_work(release))
+    waiting = manager.submit(other, _blocking_work(release))
+    assert _wait_for(lambda: running.snapshot().status == "running")
+    del other  # The second session's state is dropped: its queued job goes.
+    gc.collect()
+    assert manager.snapshot(waiting.id).status == "cancelled"
+    manager.end_owner(owner)
+    assert running.wait(5)
+    assert manager.snapshot(running.id).status == "cancelled"
+    assert manager.counts() == (0, 0)
+
+
+def test_a_reloaded_session_can_attach_and_keep_the_job():
+    manager = jobs.JobManager(max_concurrent=1)
+    release = threading.Event()
+    old, new = manager.new_owner(), manager.new_owner()
+    job = manager.submit(old, _blocking_work(release))
+    assert manager.attach(job.id, new) is job
+    manager.end_owner(old)
+    assert _wait_for(lambda: job.snapshot().status == "running")
+    time.sleep(0.05)
+    assert job.snapshot().status == "running"
+    release.set()
+    assert job.wait(5) and job.snapshot().status == "done"
+    assert manager.attach("no-such-job", new) is None
+
+
+def test_stop_keeps_what_work_returned_and_a_queued_stop_cancels():
+    manager = jobs.JobManager(max_concurrent=1)
+    first_owner, second_owner = manager.new_owner(), manager.new_owner()
+
+    def partial_work(job):
+        epochs = 0
+        while not job.should_stop():
+            epochs += 1
+            job.report_epoch(epochs - 1, {"loss": 1.0}, [{"loss": 1.0}] * epochs)
+            time.sleep(0.01)
+        return {"epochs": epochs}
+
+    running = manager.submit(first_owner, partial_work)
+    waiting = manager.submit(second_owner, partial_work)
+    assert _wait_for(lambda: len(running.snapshot().history) >= 2)
+    manager.stop(waiting.id)
+    assert manager.snapshot(waiting.id).status == "cancelled"
+    running.stop()
+    assert running.wait(5)
+    snapshot = manager.snapshot(running.id)
+    assert snapshot.status == "stopped" and snapshot.result["epochs"] >= 2
+    assert len(snapshot.history) == snapshot.result["epochs"]
+
+
+def test_a_failing_job_reports_its_error_and_frees_the_slot():
+    manager = jobs.JobManager(max_concurrent=1)
+
+    def broken(job):
+        raise ValueError("no digits")
+
+    owner = manager.new_owner()
+    job = manager.submit(owner, broken)
+    assert job.wait(5)
+    snapshot = manager.snapshot(job.id)
+    assert snapshot.status == "failed" and snapshot.error == "ValueError: no digits"
+    other_owner = manager.new_owner()
+    other = manager.submit(other_owner, lambda job: 1)
+    assert other.wait(5) and other.snapshot().result == 1
+
+
+def test_max_concurrent_from_env(monkeypatch):
+    monkeypatch.delenv(jobs.MAX_CONCURRENT_ENV, raising=False)
+    assert jobs.max_concurrent_from_env() == 1
+    monkeypatch.setenv(jobs.MAX_CONCURRENT_ENV, "3")
+    assert jobs.JobManager().max_concurrent == 3
+    monkeypatch.setenv(jobs.MAX_CONCURRENT_ENV, "zero")
+    with pytest.raises(ValueError, match="DIGITLAB_MAX_TRAININGS to be a positive integer"):
+        jobs.max_concurrent_from_env()
