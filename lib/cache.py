@@ -38,3 +38,22 @@ def digest(data):
 def mnist(source="auto", path=None, seed=data.DEFAULT_SEED):
     """MNIST from `lib.data.load_mnist`, loaded once per process per source."""
     return data.load_mnist(source=source, path=path, seed=seed)
+
+
+# /train: the server-wide training queue and run database (thread-safe, shared by design).
+
+
+@st.cache_resource(show_spinner=False)
+def job_manager():
+    """The one `lib.jobs.JobManager` of this server (its queue spans all sessions)."""
+    from lib import jobs
+
+    return jobs.JobManager()
+
+
+@st.cache_resource(show_spinner=False)
+def run_database():
+    """The `lib.runs.RunDatabase` beside `models/`."""
+    from lib import runs
+
+    return runs.RunDatabase()

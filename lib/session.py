@@ -25,6 +25,14 @@ DEFAULTS = {
     "recognize_canvas_version": 0,
     # The last recognised upload on /recognize: (signature, [lib.uploads.Result], skipped counts).
     "recognize_batch": None,
+    # /train: this session's handle in the training queue (a lib.jobs.Owner, made by the page),
+    # the layer stack being edited, the settings, and the job being watched (its id).
+    "train_owner": None,
+    "train_stack": None,
+    "train_settings": None,
+    "train_job": None,
+    # Jobs whose results this session has already taken in: {job id: {"name", "downloads"}}.
+    "train_finished": {},
 }
 
 
