@@ -13,6 +13,8 @@ pages = [
     st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", default=True),
     st.Page("pages/recognize.py", title=t("nav.recognize"), icon=":material/draw:",
             url_path="recognize"),
+    st.Page("pages/train.py", title=t("nav.train"), icon=":material/model_training:",
+            url_path="train"),
 ]
 navigation = st.navigation(pages)
 

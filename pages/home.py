@@ -14,7 +14,7 @@ st.subheader(t("home.modules"), anchor=False)
 # (module, page that explores it or None): the tutorial's table of Keras modules.
 MODULES = [
     ("layers", None),
-    ("models", None),
+    ("models", "pages/train.py"),
     ("optimizers", None),
     ("activations", None),
     ("datasets", None),
