@@ -15,6 +15,12 @@ pages = [
             url_path="recognize"),
     st.Page("pages/train.py", title=t("nav.train"), icon=":material/model_training:",
             url_path="train"),
+    st.Page("pages/layers.py", title=t("nav.layers"), icon=":material/layers:",
+            url_path="layers"),
+    st.Page("pages/activations.py", title=t("nav.activations"), icon=":material/show_chart:",
+            url_path="activations"),
+    st.Page("pages/optimizers.py", title=t("optimizers.nav"), icon=":material/route:",
+            url_path="optimizers"),
 ]
 navigation = st.navigation(pages)
 

@@ -57,3 +57,80 @@ def run_database():
     from lib import runs
 
     return runs.RunDatabase()
+
+
+# /layers, /activations, /optimizers: results of `lib.explore`, cached by their arguments.
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def explore_test_digit(label):
+    """The first test digit with `label`, float32 `(28, 28)` in [0, 1]."""
+    digits = mnist()
+    index = int((digits.y_test == label).argmax())
+    return digits.x_test[index].astype("float32") / 255.0
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def explore_layer(layer_type, arguments, digit_key, _digit, seed=0):
+    """`lib.explore.apply_layer` on a digit identified by `digit_key`."""
+    from lib import explore
+
+    return explore.apply_layer(layer_type, arguments, _digit, seed=seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def explore_kernel(kernel, bias, activation, digit_key, _digit):
+    """`lib.explore.apply_kernel` on a digit identified by `digit_key`."""
+    from lib import explore
+
+    return explore.apply_kernel(_digit, kernel, bias=bias, activation=activation)
+
+
+@st.cache_data(show_spinner=False)
+def explore_three_ways():
+    """The tutorial's CNN built three ways (`lib.explore.build_three_ways`)."""
+    from lib import explore
+
+    return explore.build_three_ways()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def explore_activation(name, arguments, x_min, x_max):
+    """`lib.explore.activation_curve`: `(x, y, dy)`."""
+    from lib import explore
+
+    return explore.activation_curve(name, arguments, x_min=x_min, x_max=x_max)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def explore_softmax(logits, temperature, axis):
+    """`lib.explore.softmax_table`."""
+    from lib import explore
+
+    return explore.softmax_table(logits, temperature=temperature, axis=axis)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def explore_surface(name):
+    """`lib.explore.surface_grid`: `(xs, ys, values)`."""
+    from lib import explore
+
+    return explore.surface_grid(name)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def explore_path(surface, optimizer, steps, arguments):
+    """`lib.explore.optimizer_path` with the optimizer's `arguments` (a dict)."""
+    from lib import explore
+
+    return explore.optimizer_path(surface, optimizer, steps=steps, **arguments)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def explore_mnist_curve(optimizer, steps, arguments):
+    """`lib.explore.mnist_loss_curve` on the training digits of `mnist()`."""
+    from lib import explore
+
+    digits = mnist()
+    return explore.mnist_loss_curve(digits.x_train, digits.y_train, optimizer, steps=steps,
+                                    **arguments)

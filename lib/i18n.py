@@ -327,7 +327,316 @@ _TRAIN = {
         "或在 Flatten 之前多做池化。",
     ),
 }
-_EXPLORE = {}  # /layers, /activations and the optimizers view
+_EXPLORE = {  # /layers, /activations and the optimizers view
+    "optimizers.nav": ("Optimizers", "优化器"),
+    # Layers
+    "layers.title": ("Layers on a real digit", "在真实数字上试验网络层"),
+    "layers.intro": (
+        "Pick a layer, set its arguments (the names Keras uses), and see what the real Keras "
+        "layer does to a handwritten digit.",
+        "选择一个网络层，设置它的参数（与 Keras 相同的参数名），看看真实的 Keras 网络层对一个手写数字做了什么。",
+    ),
+    "layers.digit": ("Digit", "数字"),
+    "layers.digit.test": ("A test digit", "测试集中的数字"),
+    "layers.digit.drawn": ("The digit you drew on Recognize", "你在“识别”页画的数字"),
+    "layers.digit.source": ("Input", "输入"),
+    "layers.type": ("Layer", "网络层"),
+    "layers.arguments": ("Arguments", "参数"),
+    "layers.seed": ("Initializer seed", "初始化随机种子"),
+    "layers.none": ("None", "None（无）"),
+    "layers.strides_none": ("strides = None (same as pool_size)", "strides = None（等于 pool_size）"),
+    "layers.input_shape": ("Input shape", "输入形状"),
+    "layers.output_shape": ("Output shape", "输出形状"),
+    "layers.params": ("Parameters", "参数数量"),
+    "layers.formula": ("Parameters: {formula}", "参数数量：{formula}"),
+    "layers.no_params": ("This layer has no weights: nothing here is learned.",
+                         "这个网络层没有权重：它不学习任何东西。"),
+    "layers.regularization": (
+        "The kernel regularizer adds {loss:.4f} to the loss, pushing the weights towards zero.",
+        "核正则化项给损失函数加上 {loss:.4f}，把权重推向零。",
+    ),
+    "layers.input": ("Input", "输入"),
+    "layers.output": ("Output", "输出"),
+    "layers.map": ("map {index}", "特征图 {index}"),
+    "layers.inference": ("Inference (training=False)", "推理（training=False）"),
+    "layers.training": ("Training (training=True)", "训练（training=True）"),
+    "layers.mask": ("Dropout mask (white: kept)", "Dropout 掩码（白色：保留）"),
+    "layers.dense_bars": ("Output of each unit", "每个单元的输出"),
+    "layers.unit": ("unit", "单元"),
+    "layers.value": ("value", "数值"),
+    "layers.position": ("position", "位置"),
+    "layers.config": ("get_config()", "get_config()"),
+    "layers.weights": ("get_weights()", "get_weights()"),
+    "layers.weights.none": ("get_weights() returns an empty list.", "get_weights() 返回空列表。"),
+    "layers.weights.row": ("{name}: shape {shape} ({kind})", "{name}：形状 {shape}（{kind}）"),
+    "layers.trainable": ("trainable", "可训练"),
+    "layers.non_trainable": ("not trainable", "不可训练"),
+    "layers.count": ("count", "个数"),
+    "layers.what.Dense": (
+        "Dense connects every input to every unit: each output is a weighted sum of all 784 "
+        "pixels plus a bias, then the activation. The digit is flattened first, so Dense sees "
+        "(1, 784). With fresh random weights the outputs mean nothing yet: training gives them "
+        "meaning.",
+        "Dense（全连接层）把每个输入连到每个单元：每个输出是全部 784 个像素的加权和加上偏置，再经过"
+        "激活函数。数字先被展平，所以 Dense 看到的是 (1, 784)。权重刚随机初始化时输出还没有意义，"
+        "训练才赋予它们意义。",
+    ),
+    "layers.what.Conv2D": (
+        "Conv2D slides each filter (a small kernel_size window of weights) over the image and "
+        "writes one feature map per filter. strides is the step of the window, padding='same' "
+        "pads the border so the size stays, dilation_rate spreads the window out. Each map "
+        "below is one filter's answer.",
+        "Conv2D（二维卷积）让每个卷积核（kernel_size 大小的权重窗口）在图像上滑动，每个卷积核输出一张"
+        "特征图。strides 是窗口的步长，padding='same' 在边缘补零使尺寸不变，dilation_rate 把窗口"
+        "撑大。下面每张图是一个卷积核的结果。",
+    ),
+    "layers.what.MaxPooling2D": (
+        "MaxPooling2D keeps the largest value in each pool_size window: the image shrinks but "
+        "the strongest strokes survive. strides defaults to pool_size, so windows do not overlap.",
+        "MaxPooling2D（最大池化）保留每个 pool_size 窗口中的最大值：图像变小，但最强的笔画保留下来。"
+        "strides 默认等于 pool_size，所以窗口互不重叠。",
+    ),
+    "layers.what.AveragePooling2D": (
+        "AveragePooling2D replaces each pool_size window by its mean: the image shrinks and "
+        "blurs. Compare it with MaxPooling2D on the same settings.",
+        "AveragePooling2D（平均池化）用每个 pool_size 窗口的平均值代替窗口：图像变小、变模糊。"
+        "用相同设置和 MaxPooling2D 比较一下。",
+    ),
+    "layers.what.Dropout": (
+        "Dropout only acts while training: it sets a random share rate of the inputs to zero "
+        "and scales the rest up by 1 / (1 - rate), so the network cannot rely on any single "
+        "pixel. At inference it passes the input through unchanged. noise_shape shares one coin "
+        "across an axis: (1, 28, 1, 1) drops whole rows, (1, 1, 28, 1) whole columns.",
+        "Dropout 只在训练时起作用：它把比例为 rate 的随机输入置零，其余的放大 1 / (1 - rate) 倍，"
+        "使网络不能依赖某个单独的像素。推理时输入原样通过。noise_shape 让某个轴共用同一次随机："
+        "(1, 28, 1, 1) 整行丢弃，(1, 1, 28, 1) 整列丢弃。",
+    ),
+    "layers.what.Flatten": (
+        "Flatten lays the (28, 28, 1) image out as one row of 784 numbers, row after row, so a "
+        "Dense layer can take it. Nothing is learned and nothing is lost.",
+        "Flatten（展平层）把 (28, 28, 1) 的图像一行接一行排成 784 个数，让 Dense 层能接收。"
+        "不学习任何东西，也不丢失任何信息。",
+    ),
+    "layers.what.BatchNormalization": (
+        "BatchNormalization rescales its input to mean 0 and variance 1. While training it uses "
+        "the batch's own mean and variance; at inference it uses moving averages (still 0 and 1 "
+        "on a fresh layer, so the digit passes almost unchanged). gamma and beta are learned; "
+        "moving_mean and moving_variance are not.",
+        "BatchNormalization（批归一化）把输入调整为均值 0、方差 1。训练时用这一批数据自己的均值和方差；"
+        "推理时用滑动平均（新建的层里仍是 0 和 1，所以数字几乎不变）。gamma 和 beta 是学习得到的，"
+        "moving_mean 和 moving_variance 不是。",
+    ),
+    "layers.error.output_too_small": (
+        "With padding='{padding}', a {kernel} window (spanning {span} pixels once dilation_rate "
+        "spreads it) does not fit in the {size} input, so the output would have no pixels. "
+        "Use padding='same', or a smaller window or dilation_rate. Keras's reason: {keras_reason}",
+        "padding='{padding}' 时，{kernel} 的窗口（经 dilation_rate 扩张后跨越 {span} 个像素）放不进 {size} "
+        "的输入，输出将没有像素。请改用 padding='same'，或减小窗口或 dilation_rate。"
+        "Keras 给出的原因：{keras_reason}",
+    ),
+    "layers.error.stride_not_positive": (
+        "strides must be at least 1: a step of 0 would never move the window. Received "
+        "strides={strides}. Keras's reason: {keras_reason}",
+        "strides 至少为 1：步长为 0 时窗口永远不会移动。收到 strides={strides}。"
+        "Keras 给出的原因：{keras_reason}",
+    ),
+    "layers.error.strides_with_dilation": (
+        "Keras cannot combine strides > 1 with dilation_rate > 1 in one Conv2D. Received "
+        "strides={strides} and dilation_rate={dilation_rate}: set one of them back to (1, 1). "
+        "Keras's reason: {keras_reason}",
+        "Keras 的 Conv2D 不能同时使用 strides > 1 和 dilation_rate > 1。收到 strides={strides} 和 "
+        "dilation_rate={dilation_rate}：请把其中一个改回 (1, 1)。Keras 给出的原因：{keras_reason}",
+    ),
+    "layers.error.refused": (
+        "Keras refused these arguments. Keras's reason: {keras_reason}",
+        "Keras 拒绝了这些参数。Keras 给出的原因：{keras_reason}",
+    ),
+    "layers.kernel.title": ("set_weights() by hand on a 3 x 3 Conv2D", "用 set_weights() 手动设置 3 x 3 卷积核"),
+    "layers.kernel.intro": (
+        "A filter is just nine numbers. Pick a preset or type your own, and see the feature map "
+        "Conv2D(1, kernel_size=(3, 3), padding='same') makes with them. Training finds such "
+        "numbers by itself.",
+        "一个卷积核只是九个数字。选一个预设或自己输入，看看 Conv2D(1, kernel_size=(3, 3), "
+        "padding='same') 用它们得到的特征图。训练会自己找到这样的数字。",
+    ),
+    "layers.kernel.preset": ("Preset", "预设"),
+    "layers.kernel.preset.identity": ("Identity (copies the image)", "恒等（复制图像）"),
+    "layers.kernel.preset.blur": ("Blur (mean of 3 x 3)", "模糊（3 x 3 平均）"),
+    "layers.kernel.preset.sharpen": ("Sharpen", "锐化"),
+    "layers.kernel.preset.edge_horizontal": ("Horizontal edges (Sobel)", "水平边缘（Sobel）"),
+    "layers.kernel.preset.edge_vertical": ("Vertical edges (Sobel)", "垂直边缘（Sobel）"),
+    "layers.kernel.preset.edge_all": ("All edges (Laplacian)", "所有边缘（拉普拉斯）"),
+    "layers.kernel.weights": ("Kernel weights (edit them)", "卷积核权重（可编辑）"),
+    "layers.kernel.bias": ("Bias", "偏置"),
+    "layers.kernel.activation": ("Activation", "激活函数"),
+    "layers.kernel.map": ("Feature map", "特征图"),
+    "layers.kernel.invalid": ("Every weight must be a number.", "每个权重都必须是数字。"),
+    "layers.ways.title": ("Three ways to build a model", "构建模型的三种方式"),
+    "layers.ways.intro": (
+        "The tutorial's CNN written as a Sequential list, with Sequential().add(), and with the "
+        "functional API. Each code block below was run as shown; its model.summary() is beside it.",
+        "教程中的 CNN 分别用 Sequential 列表、Sequential().add() 和函数式 API 编写。下面每段代码都"
+        "按原样运行过，旁边是它的 model.summary()。",
+    ),
+    "layers.ways.sequential_list": ("Sequential([...])", "Sequential([...])"),
+    "layers.ways.sequential_add": ("Sequential() + add()", "Sequential() + add()"),
+    "layers.ways.functional": ("Functional: Input -> Model", "函数式：Input -> Model"),
+    "layers.ways.layer": ("Layer (type)", "层（类型）"),
+    "layers.ways.shape": ("Output shape", "输出形状"),
+    "layers.ways.params": ("Param #", "参数数量"),
+    "layers.ways.total": ("Total params: {params:,}", "参数总数：{params:,}"),
+    "layers.ways.same": (
+        "The same network all three ways: the same layers, output shapes and {params:,} "
+        "parameters.",
+        "三种方式得到同一个网络：相同的层、相同的输出形状、{params:,} 个参数。",
+    ),
+    "layers.ways.differ": ("The three models differ.", "三个模型不一致。"),
+    # Activations
+    "activations.title": ("Activation functions", "激活函数"),
+    "activations.intro": (
+        "The real keras.activations functions (solid) and their derivatives (dashed), "
+        "computed by automatic differentiation with tf.GradientTape, as Keras does when it "
+        "trains.",
+        "真实的 keras.activations 函数（实线）及其导数（虚线）。导数由 tf.GradientTape 自动微分得到，"
+        "与 Keras 训练时的计算方式相同。",
+    ),
+    "activations.pick": ("Functions to compare", "要比较的函数"),
+    "activations.range": ("x range", "x 范围"),
+    "activations.derivative": ("Show derivatives", "显示导数"),
+    "activations.arguments": ("Arguments of {name}", "{name} 的参数"),
+    "activations.max_value_help": ("0 means None: no cap.", "0 表示 None：不设上限。"),
+    "activations.alpha_note": (
+        "Keras 2 called relu's negative_slope `alpha`: relu(x, alpha=0.0, max_value=None, "
+        "threshold=0.0).",
+        "Keras 2 把 relu 的 negative_slope 称为 `alpha`：relu(x, alpha=0.0, max_value=None, "
+        "threshold=0.0)。",
+    ),
+    "activations.pick_one": ("Pick at least one function.", "请至少选择一个函数。"),
+    "activations.value": ("f(x)", "f(x)"),
+    "activations.slope": ("f'(x)", "f'(x)"),
+    "activations.facts": ("What the derivatives say", "导数告诉我们什么"),
+    "activations.fact.name": ("Function", "函数"),
+    "activations.fact.slope_at_zero": ("f'(0)", "f'(0)"),
+    "activations.fact.max_slope": ("Largest |f'|", "最大 |f'|"),
+    "activations.fact.flat_share": ("Share of the plot where |f'| < 0.01", "图中 |f'| < 0.01 的比例"),
+    "activations.fact.chain": ("Largest |f'| ^ 10 (10 layers)", "最大 |f'| 的 10 次方（10 层）"),
+    "activations.explain.saturation": (
+        "**Saturation.** Where a curve goes flat, its derivative is near 0: sigmoid and tanh "
+        "saturate on both sides, so a large input barely changes the output and barely learns. "
+        "The table's share column measures how much of the plot is flat.",
+        "**饱和。** 曲线变平的地方导数接近 0：sigmoid 和 tanh 在两侧都会饱和，输入很大时输出几乎不变，"
+        "也几乎学不到东西。表中的比例一列衡量图中有多少部分是平的。",
+    ),
+    "activations.explain.vanishing": (
+        "**Vanishing gradients.** Backpropagation multiplies one derivative per layer. "
+        "sigmoid's largest slope is 0.25, so through 10 layers the gradient shrinks to at most "
+        "0.25 ^ 10 ≈ 0.000001 (the last column); relu's slope is 1 for positive inputs, so it "
+        "does not shrink.",
+        "**梯度消失。** 反向传播每经过一层就乘上一个导数。sigmoid 的最大斜率是 0.25，经过 10 层后梯度"
+        "最多剩下 0.25 ^ 10 ≈ 0.000001（最后一列）；relu 对正输入的斜率是 1，梯度不会缩小。",
+    ),
+    "activations.explain.dead": (
+        "**Dead ReLUs.** relu's derivative is exactly 0 for every negative input: a unit whose "
+        "input is always negative never updates again. A negative_slope (leaky_relu), elu or "
+        "gelu keep a small slope there.",
+        "**ReLU 死亡。** relu 对所有负输入的导数恰好是 0：输入总为负的单元再也不会更新。"
+        "negative_slope（leaky_relu）、elu 或 gelu 在那里保留一个小斜率。",
+    ),
+    "activations.softmax.title": ("Softmax: logits to probabilities", "Softmax：从 logits 到概率"),
+    "activations.softmax.intro": (
+        "softmax(x, axis) turns scores (logits) into probabilities that sum to 1 along axis. "
+        "Edit the logits: each row could be one digit's ten scores. Dividing by a temperature "
+        "above 1 flattens the probabilities; below 1 sharpens them.",
+        "softmax(x, axis) 把得分（logits）变成沿 axis 方向和为 1 的概率。编辑下面的 logits："
+        "每一行可以看作一个数字的十个得分。除以大于 1 的温度会让概率更平均，小于 1 会更尖锐。",
+    ),
+    "activations.softmax.logits": ("Logits (2 rows x 10 classes)", "Logits（2 行 x 10 类）"),
+    "activations.softmax.temperature": ("Temperature", "温度"),
+    "activations.softmax.axis": ("axis", "axis"),
+    "activations.softmax.axis.-1": ("axis=-1: each row sums to 1", "axis=-1：每一行和为 1"),
+    "activations.softmax.axis.0": ("axis=0: each column sums to 1", "axis=0：每一列和为 1"),
+    "activations.softmax.code": ("keras.activations.softmax(logits / {temperature:g}, axis={axis})",
+                                 "keras.activations.softmax(logits / {temperature:g}, axis={axis})"),
+    "activations.softmax.probabilities": ("Probabilities", "概率"),
+    "activations.softmax.sums": ("Sums along axis={axis}: {sums}", "沿 axis={axis} 的和：{sums}"),
+    "activations.softmax.row": ("row {index}", "第 {index} 行"),
+    "activations.softmax.class": ("class", "类别"),
+    "activations.softmax.invalid": ("Every logit must be a number.", "每个 logit 都必须是数字。"),
+    # Optimizers
+    "optimizers.title": ("Optimizers", "优化器"),
+    "optimizers.intro": (
+        "Real keras.optimizers minimising a function of two weights, x and y. Each starts at "
+        "the same point; the path shows where its steps went.",
+        "真实的 keras.optimizers 在最小化一个有两个权重 x 和 y 的函数。它们都从同一点出发，"
+        "路径显示每一步走到了哪里。",
+    ),
+    "optimizers.surface": ("Function", "函数"),
+    "optimizers.surface.bowl": ("Bowl: 0.5 x² + 5 y²", "碗形：0.5 x² + 5 y²"),
+    "optimizers.surface.rosenbrock": ("Rosenbrock: (1 - x)² + 100 (y - x²)²",
+                                      "Rosenbrock 函数：(1 - x)² + 100 (y - x²)²"),
+    "optimizers.surface.saddle": ("Saddle: x² - y²", "鞍点：x² - y²"),
+    "optimizers.surface.help.bowl": (
+        "A long, narrow valley: steep across (y), gentle along (x). Plain SGD zig-zags; "
+        "momentum and adaptive methods go straighter.",
+        "一个狭长的山谷：横向（y）陡峭，纵向（x）平缓。普通 SGD 会来回震荡；动量和自适应方法走得更直。",
+    ),
+    "optimizers.surface.help.rosenbrock": (
+        "A curved, flat-bottomed valley with its minimum at (1, 1): easy to find the valley, "
+        "hard to follow it. Contours are drawn on a log scale.",
+        "一条弯曲、底部平坦的山谷，最小值在 (1, 1)：找到山谷容易，沿着它走到底很难。等高线按对数刻度绘制。",
+    ),
+    "optimizers.surface.help.saddle": (
+        "No minimum: downhill in y, uphill in x. Starting almost on the ridge, the gradient in "
+        "y is tiny; see which optimizers escape quickly.",
+        "没有最小值：沿 y 方向下坡，沿 x 方向上坡。起点几乎在山脊上，y 方向的梯度很小；"
+        "看看哪些优化器能快速逃离。",
+    ),
+    "optimizers.pick": ("Optimizers", "优化器"),
+    "optimizers.steps": ("Steps", "步数"),
+    "optimizers.settings": ("{name} arguments", "{name} 的参数"),
+    "optimizers.pick_one": ("Pick at least one optimizer.", "请至少选择一个优化器。"),
+    "optimizers.start": ("start", "起点"),
+    "optimizers.minimum": ("minimum", "最小值"),
+    "optimizers.diverged": (
+        "{name} diverged after {steps} steps: its steps grew instead of shrinking. Lower lr.",
+        "{name} 在 {steps} 步后发散：步子越走越大。请减小 lr。",
+    ),
+    "optimizers.value": ("f(x, y)", "f(x, y)"),
+    "optimizers.step": ("step", "步"),
+    "optimizers.lr": ("learning rate", "学习率"),
+    "optimizers.value_chart": ("Function value per step", "每一步的函数值"),
+    "optimizers.lr_chart": ("Learning rate per step", "每一步的学习率"),
+    "optimizers.decay": (
+        "Keras 2's `decay` is gone in Keras 3: it becomes the schedule "
+        "InverseTimeDecay(lr, decay_steps=1, decay_rate=decay), that is lr / (1 + decay x step), "
+        "exactly Keras 2's formula. The chart shows the learning rate each step used.",
+        "Keras 3 中已没有 Keras 2 的 `decay` 参数：它变成学习率调度 InverseTimeDecay(lr, "
+        "decay_steps=1, decay_rate=decay)，即 lr / (1 + decay x step)，与 Keras 2 的公式完全相同。"
+        "图中是每一步实际使用的学习率。",
+    ),
+    "optimizers.code": ("The Keras 3 code", "Keras 3 代码"),
+    "optimizers.mnist.title": ("The same optimizers on MNIST", "同样的优化器用于 MNIST"),
+    "optimizers.mnist.intro": (
+        "A tiny model (Flatten -> Dense(32, relu) -> Dense(10, softmax), 25,450 parameters) "
+        "trained for a few hundred batches of 32 digits with each optimizer chosen above and "
+        "its settings. Every optimizer starts from the same weights and sees the same batches.",
+        "一个很小的模型（Flatten -> Dense(32, relu) -> Dense(10, softmax)，25,450 个参数），"
+        "用上面选中的每个优化器及其设置训练几百个批次（每批 32 个数字）。每个优化器都从相同的权重出发，"
+        "看到相同的批次。",
+    ),
+    "optimizers.mnist.steps": ("Batches", "批次数"),
+    "optimizers.mnist.run": ("Train on MNIST", "在 MNIST 上训练"),
+    "optimizers.mnist.hint": (
+        "Press the button to train (a few seconds); results are kept for these settings.",
+        "点击按钮开始训练（几秒钟）；这些设置的结果会被保留。",
+    ),
+    "optimizers.mnist.loss": ("training loss", "训练损失"),
+    "optimizers.mnist.batch": ("batch", "批次"),
+    "optimizers.mnist.final": ("{name}: mean loss of the last 50 batches {loss:.3f}",
+                               "{name}：最后 50 个批次的平均损失 {loss:.3f}"),
+    "optimizers.mnist.diverged": ("{name}: the loss became NaN (lr too large).",
+                                  "{name}：损失变成了 NaN（lr 太大）。"),
+}
 
 
 def _merge(*sections):

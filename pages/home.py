@@ -13,10 +13,10 @@ st.markdown(t("home.intro"))
 st.subheader(t("home.modules"), anchor=False)
 # (module, page that explores it or None): the tutorial's table of Keras modules.
 MODULES = [
-    ("layers", None),
+    ("layers", "pages/layers.py"),
     ("models", "pages/train.py"),
-    ("optimizers", None),
-    ("activations", None),
+    ("optimizers", "pages/optimizers.py"),
+    ("activations", "pages/activations.py"),
     ("datasets", None),
     ("applications", None),
 ]

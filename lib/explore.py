@@ -1,0 +1,1050 @@
+"""Keras's building blocks made touchable: layers on a digit, activations, optimizers.
+
+Everything here builds the real Keras object from plain values (numbers,
+strings, tuples), runs it, and returns plain NumPy results, so a page can cache
+them by their arguments. Nothing here knows about Streamlit or Plotly.
+
+- Layers: `LAYERS` lists each explorable layer type with its real arguments
+  (the tutorial's names); `apply_layer()` builds the layer and applies it to a
+  `(28, 28)` digit; `apply_kernel()` sets a 3 x 3 Conv2D's weights by hand.
+- Models: `build_three_ways()` runs the tutorial's three ways of building a model.
+- Activations: `ACTIVATIONS` maps names to `keras.activations` functions;
+  `activation_curve()` returns values and derivatives by automatic
+  differentiation; `softmax_table()` is softmax with a temperature and an axis.
+- Optimizers: `SURFACES` holds 2-D functions; `optimizer_path()` minimises one
+  with a real `keras.optimizers` optimizer; `mnist_loss_curve()` trains a tiny
+  MNIST model with one.
+"""
+
+import dataclasses
+import json
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers
+
+from lib import models
+
+DIGIT_SHAPE = (28, 28)
+
+
+# ---------------------------------------------------------------------------
+# Errors
+
+
+class LayerArgumentError(ValueError):
+    """Arguments a layer refuses, explained in plain words with Keras's own reason.
+
+    `str(error)` is the English message; pages show `error.message(language)`.
+    Its `reason` is a key suffix in `lib.i18n` (`"layers.error." + reason`), and
+    `details` fill that text's placeholders (always `keras_reason`).
+
+    Args:
+        reason: `"output_too_small"`, `"stride_not_positive"`,
+            `"strides_with_dilation"` or `"refused"`.
+        **details: Values for the message's placeholders.
+    """
+
+    def __init__(self, reason, **details):
+        self.reason = reason
+        self.details = details
+        super().__init__(self.message("en"))
+
+    def message(self, language):
+        """Returns the message in `language` (`"en"` or `"zh"`)."""
+        from lib import i18n
+
+        return i18n.text("layers.error." + self.reason, language, **self.details)
+
+
+def _lookup(registry, name, what):
+    if name not in registry:
+        raise ValueError(f"Unknown {what}: {name!r}. Expected one of {sorted(registry)}.")
+    return registry[name]
+
+
+# ---------------------------------------------------------------------------
+# Layers
+
+
+@dataclasses.dataclass(frozen=True)
+class Argument:
+    """One argument of a layer or an activation, as a widget should offer it.
+
+    Attributes:
+        name: The Keras argument name (`"kernel_size"`).
+        kind: `"int"`, `"float"`, `"bool"`, `"choice"`, `"pair"` (two ints),
+            or `"pair_or_none"` (two ints, or `None` for Keras's default).
+        default: The value the explorer starts from.
+        minimum: Smallest value a widget offers (numbers and pairs).
+        maximum: Largest value a widget offers.
+        step: Widget step for floats.
+        choices: The values of a `"choice"`.
+    """
+
+    name: str
+    kind: str
+    default: object
+    minimum: float | None = None
+    maximum: float | None = None
+    step: float | None = None
+    choices: tuple = ()
+
+
+ACTIVATION_CHOICES = (None, "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus")
+INITIALIZER_CHOICES = ("glorot_uniform", "glorot_normal", "he_normal", "he_uniform",
+                       "random_normal", "random_uniform", "zeros", "ones")
+BIAS_INITIALIZER_CHOICES = ("zeros", "ones", "random_normal")
+REGULARIZER_CHOICES = (None, "l1", "l2", "l1_l2")
+DATA_FORMATS = ("channels_last", "channels_first")
+PADDINGS = ("valid", "same")
+# Dropout's `noise_shape` for a (1, 28, 28, 1) digit: one coin per pixel, per row, per column.
+NOISE_SHAPES = (None, (1, 28, 1, 1), (1, 1, 28, 1), (1, 1, 1, 1))
+
+_WEIGHTED = (
+    Argument("activation", "choice", None, choices=ACTIVATION_CHOICES),
+    Argument("use_bias", "bool", True),
+    Argument("kernel_initializer", "choice", "glorot_uniform", choices=INITIALIZER_CHOICES),
+    Argument("bias_initializer", "choice", "zeros", choices=BIAS_INITIALIZER_CHOICES),
+    Argument("kernel_regularizer", "choice", None, choices=REGULARIZER_CHOICES),
+)
+_POOLING = (
+    Argument("pool_size", "pair", (2, 2), minimum=1, maximum=32),
+    Argument("strides", "pair_or_none", None, minimum=0, maximum=8),
+    Argument("padding", "choice", "valid", choices=PADDINGS),
+    Argument("data_format", "choice", "channels_last", choices=DATA_FORMATS),
+)
+
+# Each explorable layer type and its arguments, in the tutorial's order.
+LAYERS = {
+    "Dense": (Argument("units", "int", 10, minimum=1, maximum=64), *_WEIGHTED),
+    "Conv2D": (
+        Argument("filters", "int", 8, minimum=1, maximum=64),
+        Argument("kernel_size", "pair", (5, 5), minimum=1, maximum=32),
+        Argument("strides", "pair", (1, 1), minimum=0, maximum=8),
+        Argument("padding", "choice", "valid", choices=PADDINGS),
+        Argument("data_format", "choice", "channels_last", choices=DATA_FORMATS),
+        Argument("dilation_rate", "pair", (1, 1), minimum=1, maximum=8),
+        *_WEIGHTED,
+    ),
+    "MaxPooling2D": _POOLING,
+    "AveragePooling2D": _POOLING,
+    "Dropout": (
+        Argument("rate", "float", 0.5, minimum=0.0, maximum=0.95, step=0.05),
+        Argument("noise_shape", "choice", None, choices=NOISE_SHAPES),
+        Argument("seed", "int", 0, minimum=0, maximum=9999),
+    ),
+    "Flatten": (Argument("data_format", "choice", "channels_last", choices=DATA_FORMATS),),
+    "BatchNormalization": (
+        Argument("momentum", "float", 0.99, minimum=0.0, maximum=0.999, step=0.01),
+        Argument("epsilon", "float", 0.001, minimum=0.0001, maximum=1.0, step=0.001),
+        Argument("center", "bool", True),
+        Argument("scale", "bool", True),
+    ),
+}
+
+# The first argument Keras takes positionally, as keras-io writes it.
+_POSITIONAL = {"Dense": "units", "Conv2D": "filters", "Dropout": "rate"}
+# Arguments keras-io always writes out, even at their default.
+_ALWAYS_SHOWN = ("kernel_size", "pool_size")
+# Layers that behave differently while training (`training=True`) and at inference.
+TRAINING_DEPENDENT = ("Dropout", "BatchNormalization")
+
+
+def default_arguments(layer_type):
+    """The explorer's starting arguments for `layer_type`, as a dict.
+
+    Raises:
+        ValueError: for an unknown layer type (listing the known ones).
+    """
+    return {argument.name: argument.default for argument in _lookup(LAYERS, layer_type, "layer")}
+
+
+@dataclasses.dataclass(frozen=True)
+class Weight:
+    """One of a layer's weights (what `get_weights()` returns), with its name."""
+
+    name: str
+    shape: tuple
+    values: np.ndarray
+    trainable: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class LayerResult:
+    """What a layer did to a digit.
+
+    Attributes:
+        layer_type: `"Conv2D"`, ...
+        code: The layer as keras-io code (`layers.Conv2D(8, kernel_size=(5, 5))`).
+        input_shape: What the layer received, e.g. `(1, 28, 28, 1)`.
+        output_shape: What it returned, e.g. `(1, 24, 24, 8)`.
+        output: Inference-mode output without the batch axis: `(channels, H, W)`
+            maps for images (whatever the data format), `(units,)` for vectors.
+        training_output: Training-mode output (Dropout, BatchNormalization), else `None`.
+        mask: Dropout's kept (1) / dropped (0) pixels in training mode `(28, 28)`, else `None`.
+        params: `count_params()`.
+        trainable_params: Trainable parameters.
+        formula: The parameter count worked out, e.g. `"(5 x 5 x 1 + 1) x 32 = 832"`.
+        config: `get_config()`, JSON-able.
+        weights: `get_weights()` as `Weight`s.
+        regularization_loss: What the regularizers add to the loss (0 without one).
+    """
+
+    layer_type: str
+    code: str
+    input_shape: tuple
+    output_shape: tuple
+    output: np.ndarray
+    training_output: np.ndarray | None
+    mask: np.ndarray | None
+    params: int
+    trainable_params: int
+    formula: str
+    config: dict
+    weights: tuple
+    regularization_loss: float
+
+
+def _pair(value, name):
+    if value is None:
+        return None
+    if isinstance(value, int | np.integer):
+        value = (int(value), int(value))
+    value = tuple(int(v) for v in value)
+    if len(value) != 2:
+        raise ValueError(f"Expected `{name}` as 2 integers. Received {name}={value}.")
+    return value
+
+
+def _initializer(name, seed):
+    """A Keras initializer from its name, seeded when it draws random numbers."""
+    initializer = keras.initializers.get(name)
+    config = initializer.get_config()
+    if "seed" in config:
+        initializer = type(initializer).from_config({**config, "seed": seed})
+    return initializer
+
+
+def _clean_arguments(layer_type, arguments):
+    """The explorer's arguments checked and completed with defaults."""
+    specification = {argument.name: argument for argument in _lookup(LAYERS, layer_type, "layer")}
+    unknown = set(arguments) - set(specification)
+    if unknown:
+        raise ValueError(
+            f"{layer_type} does not take {sorted(unknown)} here. "
+            f"Its arguments are {list(specification)}."
+        )
+    cleaned = {}
+    for name, argument in specification.items():
+        value = arguments.get(name, argument.default)
+        if argument.kind in ("pair", "pair_or_none"):
+            value = _pair(value, name)
+        elif argument.kind == "choice":
+            value = tuple(value) if isinstance(value, list) else value
+            if value not in argument.choices:
+                raise ValueError(
+                    f"Unknown {name}: {value!r}. Expected one of {list(argument.choices)}."
+                )
+        cleaned[name] = value
+    return cleaned
+
+
+def _check_window(kernel, strides, dilation, padding, size, keras_reason):
+    """Translates Keras's refusal of a window into a plain-words `LayerArgumentError`."""
+    if strides is not None and min(strides) < 1:
+        raise LayerArgumentError("stride_not_positive", strides=strides,
+                                 keras_reason=keras_reason)
+    span = tuple((k - 1) * d + 1 for k, d in zip(kernel, dilation, strict=True))
+    if padding == "valid" and (span[0] > size[0] or span[1] > size[1]):
+        raise LayerArgumentError("output_too_small", kernel=kernel, span=span, size=size,
+                                 padding=padding, keras_reason=keras_reason)
+
+
+def layer_code(layer_type, arguments):
+    """The layer as keras-io writes it: only arguments that differ from Keras's defaults.
+
+    Args:
+        layer_type: A key of `LAYERS`.
+        arguments: The layer's arguments (the explorer's names and values).
+
+    Returns:
+        A string such as `'layers.Conv2D(8, kernel_size=(5, 5), activation="relu")'`.
+    """
+    arguments = _clean_arguments(layer_type, arguments)
+    signature_defaults = _keras_defaults(layer_type)
+    parts = []
+    positional = _POSITIONAL.get(layer_type)
+    if positional:
+        parts.append(repr(arguments[positional]))
+    for name, value in arguments.items():
+        if name == positional or (name not in _ALWAYS_SHOWN and name in signature_defaults
+                                  and _same(signature_defaults[name], value)):
+            continue
+        text = json.dumps(value) if isinstance(value, str) else repr(value)
+        parts.append(f"{name}={text}")
+    return f"layers.{layer_type}({', '.join(parts)})"
+
+
+def _same(default, value):
+    if isinstance(default, list | tuple) and isinstance(value, list | tuple):
+        return tuple(default) == tuple(value)
+    if isinstance(default, int) and isinstance(value, tuple):
+        return value == (default, default)
+    return default == value
+
+
+def _keras_defaults(layer_type):
+    import inspect
+
+    signature = inspect.signature(getattr(layers, layer_type).__init__)
+    defaults = {
+        name: parameter.default for name, parameter in signature.parameters.items()
+        if parameter.default is not inspect.Parameter.empty
+    }
+    if layer_type in ("MaxPooling2D", "AveragePooling2D", "Conv2D", "Flatten"):
+        # `None` means the global `image_data_format()`, which is channels_last here.
+        defaults["data_format"] = keras.config.image_data_format()
+    return defaults
+
+
+def parameter_formula(layer_type, arguments, input_channels=1, input_features=784):
+    """The parameter count worked out as a formula, e.g. `"(5 x 5 x 1 + 1) x 32 = 832"`.
+
+    Args:
+        layer_type: A key of `LAYERS`.
+        arguments: The layer's arguments.
+        input_channels: Channels of the input image (Conv2D, BatchNormalization).
+        input_features: Length of the input vector (Dense).
+
+    Returns:
+        `(count, formula)`.
+    """
+    arguments = _clean_arguments(layer_type, arguments)
+    if layer_type == "Conv2D":
+        height, width = arguments["kernel_size"]
+        filters = arguments["filters"]
+        count = (height * width * input_channels + arguments["use_bias"]) * filters
+        if arguments["use_bias"]:
+            return count, f"({height} x {width} x {input_channels} + 1) x {filters} = {count:,}"
+        return count, f"{height} x {width} x {input_channels} x {filters} = {count:,}"
+    if layer_type == "Dense":
+        units = arguments["units"]
+        count = (input_features + arguments["use_bias"]) * units
+        if arguments["use_bias"]:
+            return count, f"({input_features:,} + 1) x {units} = {count:,}"
+        return count, f"{input_features:,} x {units} = {count:,}"
+    if layer_type == "BatchNormalization":
+        # gamma (scale), beta (center), moving_mean and moving_variance per channel.
+        per_channel = 2 + arguments["center"] + arguments["scale"]
+        count = per_channel * input_channels
+        return count, f"{per_channel} x {input_channels} = {count:,}"
+    return 0, "0"
+
+
+def build_layer(layer_type, arguments, seed=0):
+    """Builds the real Keras layer from plain values.
+
+    Args:
+        layer_type: A key of `LAYERS`.
+        arguments: The layer's arguments with the tutorial's names (missing
+            ones take the explorer's defaults).
+        seed: Seed of random initializers (Dropout has its own `seed`).
+
+    Returns:
+        An unbuilt `keras.layers.Layer`.
+
+    Raises:
+        ValueError: for an unknown layer type, argument or choice.
+        LayerArgumentError: when Keras refuses the arguments (a `ValueError`).
+    """
+    arguments = _clean_arguments(layer_type, arguments)
+    keras_arguments = dict(arguments)
+    for name in ("kernel_initializer", "bias_initializer"):
+        if name in keras_arguments:
+            keras_arguments[name] = _initializer(keras_arguments[name], seed)
+    if layer_type in ("Conv2D", "Dense"):
+        keras_arguments["activation"] = keras_arguments["activation"] or "linear"
+    if layer_type == "Dropout" and keras_arguments["noise_shape"] is not None:
+        keras_arguments["noise_shape"] = list(keras_arguments["noise_shape"])
+    positional = _POSITIONAL.get(layer_type)
+    first = (keras_arguments.pop(positional),) if positional else ()
+    # Keras's pooling layers accept strides of 0 and then fail deep inside TensorFlow.
+    pooling_strides = arguments["strides"] if layer_type.endswith("Pooling2D") else None
+    if pooling_strides is not None and min(pooling_strides) < 1:
+        raise LayerArgumentError("stride_not_positive", strides=pooling_strides,
+                                 keras_reason=f"Received strides={pooling_strides}.")
+    try:
+        return getattr(layers, layer_type)(*first, **keras_arguments)
+    except ValueError as error:
+        reason = _keras_reason(error)
+        if "strides" in reason and ("> 0" in reason or "value > 0" in reason):
+            raise LayerArgumentError("stride_not_positive", strides=arguments["strides"],
+                                     keras_reason=reason) from error
+        if "dilation_rate" in reason and "strides" in reason:
+            raise LayerArgumentError("strides_with_dilation", strides=arguments["strides"],
+                                     dilation_rate=arguments["dilation_rate"],
+                                     keras_reason=reason) from error
+        raise LayerArgumentError("refused", keras_reason=reason) from error
+
+
+def _keras_reason(error):
+    """Keras's message, on one line, without its terminal colour codes."""
+    text = str(error).replace("\x1b[1m", "").replace("\x1b[0m", "")
+    return " ".join(text.split())
+
+
+def _input_for(layer_type, digit, data_format):
+    image = np.asarray(digit, dtype=np.float32).reshape(1, 28, 28, 1)
+    if layer_type == "Dense":
+        return image.reshape(1, -1)
+    if data_format == "channels_first":
+        return np.transpose(image, (0, 3, 1, 2))
+    return image
+
+
+def _as_maps(array, data_format):
+    """`(1, H, W, C)` or `(1, C, H, W)` -> `(C, H, W)`; vectors lose only the batch axis."""
+    array = np.asarray(array)[0]
+    if array.ndim == 3 and data_format != "channels_first":
+        array = np.transpose(array, (2, 0, 1))
+    return array
+
+
+def _json_safe(value):
+    return json.loads(json.dumps(value, default=lambda item: repr(item)))
+
+
+def apply_layer(layer_type, arguments, digit, seed=0):
+    """Builds a layer and applies it to a digit, as the tutorial's CNN would.
+
+    Conv2D, pooling, Dropout, Flatten and BatchNormalization receive the digit
+    as a batch of one image, `(1, 28, 28, 1)` (`(1, 1, 28, 28)` with
+    `data_format="channels_first"`); Dense receives it flattened, `(1, 784)`.
+
+    Args:
+        layer_type: A key of `LAYERS`.
+        arguments: The layer's arguments with the tutorial's names.
+        digit: float `(28, 28)` in [0, 1], bright ink on black.
+        seed: Seed of random initializers.
+
+    Returns:
+        A `LayerResult`.
+
+    Raises:
+        ValueError: for an unknown layer type, argument or choice, or a digit
+            that is not `(28, 28)`.
+        LayerArgumentError: when Keras refuses the arguments, in plain words.
+    """
+    digit = np.asarray(digit, dtype=np.float32)
+    if digit.shape != DIGIT_SHAPE:
+        raise ValueError(f"Expected a digit of shape {DIGIT_SHAPE}. Received shape {digit.shape}.")
+    arguments = _clean_arguments(layer_type, arguments)
+    layer = build_layer(layer_type, arguments, seed=seed)
+    data_format = arguments.get("data_format", "channels_last")
+    inputs = _input_for(layer_type, digit, data_format)
+    try:
+        output_shape = tuple(layer.compute_output_shape(inputs.shape))
+    except (ValueError, OverflowError) as error:
+        _explain_window(layer_type, arguments, _keras_reason(error))
+        raise LayerArgumentError("refused", keras_reason=_keras_reason(error)) from error
+    if any(size is not None and size <= 0 for size in output_shape):
+        _explain_window(layer_type, arguments, f"Computed output shape {output_shape}.")
+    try:
+        output = np.asarray(layer(inputs, training=False))
+    except ValueError as error:
+        _explain_window(layer_type, arguments, _keras_reason(error))
+        raise LayerArgumentError("refused", keras_reason=_keras_reason(error)) from error
+    training_output = mask = None
+    if layer_type in TRAINING_DEPENDENT:
+        # A fresh layer with the same seed draws the same mask as a first call would.
+        fresh = build_layer(layer_type, arguments, seed=seed)
+        training_output = _as_maps(fresh(inputs, training=True), data_format)
+        if layer_type == "Dropout":
+            ones = build_layer(layer_type, arguments, seed=seed)(np.ones_like(inputs),
+                                                                 training=True)
+            mask = (np.asarray(ones)[0, :, :, 0] != 0).astype(np.float32)
+    channels = inputs.shape[1] if data_format == "channels_first" else inputs.shape[-1]
+    params, formula = parameter_formula(layer_type, arguments, input_channels=channels,
+                                        input_features=inputs.shape[-1])
+    names = [variable.path.split("/")[-1] for variable in layer.weights]
+    trainable = {id(variable) for variable in layer.trainable_weights}
+    weights = tuple(
+        Weight(name, tuple(values.shape), values, id(variable) in trainable)
+        for name, values, variable in zip(names, layer.get_weights(), layer.weights, strict=True)
+    )
+    return LayerResult(
+        layer_type=layer_type,
+        code=layer_code(layer_type, arguments),
+        input_shape=tuple(inputs.shape),
+        output_shape=tuple(output.shape),
+        output=_as_maps(output, data_format),
+        training_output=training_output,
+        mask=mask,
+        params=int(layer.count_params()),
+        trainable_params=int(sum(np.prod(v.shape) for v in layer.trainable_weights)),
+        formula=formula,
+        config=_json_safe(layer.get_config()),
+        weights=weights,
+        regularization_loss=float(sum(float(loss) for loss in layer.losses)),
+    )
+
+
+def _explain_window(layer_type, arguments, keras_reason):
+    """Raises the plain-words reason a window-sliding layer cannot run, if it is one."""
+    if layer_type == "Conv2D":
+        _check_window(arguments["kernel_size"], arguments["strides"], arguments["dilation_rate"],
+                      arguments["padding"], DIGIT_SHAPE, keras_reason)
+    elif layer_type in ("MaxPooling2D", "AveragePooling2D"):
+        _check_window(arguments["pool_size"], arguments["strides"], (1, 1),
+                      arguments["padding"], DIGIT_SHAPE, keras_reason)
+    if layer_type in ("Conv2D", "MaxPooling2D", "AveragePooling2D"):
+        raise LayerArgumentError("refused", keras_reason=keras_reason)
+
+
+# Hand-set 3 x 3 kernels for `apply_kernel`: what classic image filters look like as weights.
+CONV_PRESETS = {
+    "identity": ((0, 0, 0), (0, 1, 0), (0, 0, 0)),
+    "blur": tuple(tuple(1 / 9 for _ in range(3)) for _ in range(3)),
+    "sharpen": ((0, -1, 0), (-1, 5, -1), (0, -1, 0)),
+    # Sobel: bright where ink starts as you go down (a top edge) or right (a left edge).
+    "edge_horizontal": ((-1, -2, -1), (0, 0, 0), (1, 2, 1)),
+    "edge_vertical": ((-1, 0, 1), (-2, 0, 2), (-1, 0, 1)),
+    "edge_all": ((-1, -1, -1), (-1, 8, -1), (-1, -1, -1)),
+}
+
+
+def conv_preset(name):
+    """A preset 3 x 3 kernel from `CONV_PRESETS` as float32 `(3, 3)`.
+
+    Raises:
+        ValueError: for an unknown preset (listing the known ones).
+    """
+    return np.asarray(_lookup(CONV_PRESETS, name, "kernel preset"), dtype=np.float32)
+
+
+def apply_kernel(digit, kernel, bias=0.0, activation=None):
+    """A 3 x 3 Conv2D whose weights are set by hand with `set_weights()`, on a digit.
+
+    Args:
+        digit: float `(28, 28)`.
+        kernel: `(3, 3)` weights.
+        bias: The filter's bias.
+        activation: `None` or a name from `ACTIVATION_CHOICES`.
+
+    Returns:
+        float32 `(28, 28)`: the feature map (`padding="same"` keeps the size).
+
+    Raises:
+        ValueError: for a kernel that is not 3 x 3 or an unknown activation.
+    """
+    kernel = np.asarray(kernel, dtype=np.float32)
+    if kernel.shape != (3, 3):
+        raise ValueError(f"Expected a 3 x 3 kernel. Received shape {kernel.shape}.")
+    if activation not in ACTIVATION_CHOICES:
+        raise ValueError(
+            f"Unknown activation: {activation!r}. Expected one of {list(ACTIVATION_CHOICES)}."
+        )
+    conv = layers.Conv2D(1, kernel_size=(3, 3), padding="same", activation=activation)
+    conv.build((1, 28, 28, 1))
+    # Keras keeps a Conv2D kernel as (height, width, input channels, filters).
+    conv.set_weights([kernel.reshape(3, 3, 1, 1), np.array([bias], dtype=np.float32)])
+    image = np.asarray(digit, dtype=np.float32).reshape(1, 28, 28, 1)
+    return np.asarray(conv(image))[0, :, :, 0]
+
+
+# ---------------------------------------------------------------------------
+# Three ways to build a model
+
+# The tutorial's CNN written three ways; each string is run as shown by `build_three_ways`.
+BUILD_WAYS = {
+    "sequential_list": '''model = keras.Sequential(
+    [
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(32, kernel_size=(5, 5), padding="same", activation="relu"),
+        layers.MaxPooling2D(pool_size=(2, 2)),
+        layers.Conv2D(64, kernel_size=(5, 5), padding="same", activation="relu"),
+        layers.MaxPooling2D(pool_size=(2, 2)),
+        layers.Conv2D(128, kernel_size=(3, 3), padding="same", activation="relu"),
+        layers.MaxPooling2D(pool_size=(2, 2)),
+        layers.Conv2D(128, kernel_size=(3, 3), padding="same", activation="relu"),
+        layers.MaxPooling2D(pool_size=(2, 2)),
+        layers.Flatten(),
+        layers.Dense(1024, activation="relu"),
+        layers.Dropout(0.5),
+        layers.Dense(512, activation="relu"),
+        layers.Dropout(0.5),
+        layers.Dense(10, activation="softmax"),
+    ]
+)''',
+    "sequential_add": '''model = keras.Sequential()
+model.add(keras.Input(shape=(28, 28, 1)))
+model.add(layers.Conv2D(32, kernel_size=(5, 5), padding="same", activation="relu"))
+model.add(layers.MaxPooling2D(pool_size=(2, 2)))
+model.add(layers.Conv2D(64, kernel_size=(5, 5), padding="same", activation="relu"))
+model.add(layers.MaxPooling2D(pool_size=(2, 2)))
+model.add(layers.Conv2D(128, kernel_size=(3, 3), padding="same", activation="relu"))
+model.add(layers.MaxPooling2D(pool_size=(2, 2)))
+model.add(layers.Conv2D(128, kernel_size=(3, 3), padding="same", activation="relu"))
+model.add(layers.MaxPooling2D(pool_size=(2, 2)))
+model.add(layers.Flatten())
+model.add(layers.Dense(1024, activation="relu"))
+model.add(layers.Dropout(0.5))
+model.add(layers.Dense(512, activation="relu"))
+model.add(layers.Dropout(0.5))
+model.add(layers.Dense(10, activation="softmax"))''',
+    "functional": '''inputs = keras.Input(shape=(28, 28, 1))
+x = layers.Conv2D(32, kernel_size=(5, 5), padding="same", activation="relu")(inputs)
+x = layers.MaxPooling2D(pool_size=(2, 2))(x)
+x = layers.Conv2D(64, kernel_size=(5, 5), padding="same", activation="relu")(x)
+x = layers.MaxPooling2D(pool_size=(2, 2))(x)
+x = layers.Conv2D(128, kernel_size=(3, 3), padding="same", activation="relu")(x)
+x = layers.MaxPooling2D(pool_size=(2, 2))(x)
+x = layers.Conv2D(128, kernel_size=(3, 3), padding="same", activation="relu")(x)
+x = layers.MaxPooling2D(pool_size=(2, 2))(x)
+x = layers.Flatten()(x)
+x = layers.Dense(1024, activation="relu")(x)
+x = layers.Dropout(0.5)(x)
+x = layers.Dense(512, activation="relu")(x)
+x = layers.Dropout(0.5)(x)
+outputs = layers.Dense(10, activation="softmax")(x)
+model = keras.Model(inputs=inputs, outputs=outputs)''',
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class BuiltModel:
+    """One way of building the tutorial's CNN, run.
+
+    Attributes:
+        way: A key of `BUILD_WAYS`.
+        code: The code that was run.
+        rows: `model.summary()` as `(layer type, output shape, params)` tuples
+            (the functional model's `InputLayer` row left out, as `summary()` shows it).
+        total_params: `count_params()`.
+    """
+
+    way: str
+    code: str
+    rows: tuple
+    total_params: int
+
+
+def summary_rows(model):
+    """`model.summary()` as `(layer type, output shape, parameters)` tuples."""
+    rows = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        rows.append((type(layer).__name__, str(tuple(layer.output.shape)),
+                     int(layer.count_params())))
+    return tuple(rows)
+
+
+def build_way(way):
+    """Runs one of `BUILD_WAYS` and returns the `BuiltModel`.
+
+    Raises:
+        ValueError: for an unknown way (listing the known ones).
+    """
+    code = _lookup(BUILD_WAYS, way, "way of building a model")
+    namespace = {"keras": keras, "layers": layers}
+    exec(code, namespace)  # Only the constant strings above are ever run.
+    model = namespace["model"]
+    return BuiltModel(way, code, summary_rows(model), int(model.count_params()))
+
+
+def build_three_ways():
+    """The tutorial's CNN built the three ways: a list of `BuiltModel`s."""
+    return [build_way(way) for way in BUILD_WAYS]
+
+
+# ---------------------------------------------------------------------------
+# Activations
+
+
+@dataclasses.dataclass(frozen=True)
+class Activation:
+    """A `keras.activations` function and the arguments the explorer offers."""
+
+    function: object
+    arguments: tuple = ()
+
+
+ACTIVATIONS = {
+    "relu": Activation(keras.activations.relu, (
+        Argument("negative_slope", "float", 0.0, minimum=0.0, maximum=1.0, step=0.05),
+        Argument("max_value", "float", 0.0, minimum=0.0, maximum=10.0, step=0.5),
+        Argument("threshold", "float", 0.0, minimum=-3.0, maximum=3.0, step=0.25),
+    )),
+    "leaky_relu": Activation(keras.activations.leaky_relu, (
+        Argument("negative_slope", "float", 0.2, minimum=0.0, maximum=1.0, step=0.05),
+    )),
+    "elu": Activation(keras.activations.elu, (
+        Argument("alpha", "float", 1.0, minimum=0.0, maximum=3.0, step=0.1),
+    )),
+    "selu": Activation(keras.activations.selu),
+    "tanh": Activation(keras.activations.tanh),
+    "sigmoid": Activation(keras.activations.sigmoid),
+    "hard_sigmoid": Activation(keras.activations.hard_sigmoid),
+    "softplus": Activation(keras.activations.softplus),
+    "softsign": Activation(keras.activations.softsign),
+    "gelu": Activation(keras.activations.gelu, (Argument("approximate", "bool", False),)),
+    "silu": Activation(keras.activations.silu),
+    "swish": Activation(keras.activations.swish),
+    "mish": Activation(keras.activations.mish),
+    "relu6": Activation(keras.activations.relu6),
+    "exponential": Activation(keras.activations.exponential),
+    "linear": Activation(keras.activations.linear),
+}
+# relu's `max_value` of 0 in a widget means "no cap" (Keras's `None`).
+_NONE_WHEN_ZERO = {("relu", "max_value")}
+
+
+def activation_arguments(name, arguments=None):
+    """The keyword arguments `name` is called with: defaults, overridden by `arguments`.
+
+    Raises:
+        ValueError: for an unknown activation or argument.
+    """
+    specification = _lookup(ACTIVATIONS, name, "activation")
+    known = {argument.name: argument.default for argument in specification.arguments}
+    arguments = dict(arguments or {})
+    unknown = set(arguments) - set(known)
+    if unknown:
+        raise ValueError(
+            f"The {name} activation does not take {sorted(unknown)}. "
+            f"Its arguments are {sorted(known) or 'none'}."
+        )
+    merged = {**known, **arguments}
+    for key, value in merged.items():
+        if (name, key) in _NONE_WHEN_ZERO and not value:
+            merged[key] = None
+    return merged
+
+
+def activation_curve(name, arguments=None, x_min=-5.0, x_max=5.0, num=401):
+    """Values and derivatives of a `keras.activations` function on a grid.
+
+    The derivative comes from automatic differentiation (`tf.GradientTape`),
+    exactly as Keras computes gradients when training, not from a formula.
+
+    Args:
+        name: A key of `ACTIVATIONS`.
+        arguments: The function's arguments (e.g. `{"alpha": 1.0}`).
+        x_min: Left end of the grid.
+        x_max: Right end of the grid.
+        num: Grid points.
+
+    Returns:
+        `(x, y, dy)`, each float32 `(num,)`.
+
+    Raises:
+        ValueError: for an unknown activation or argument, or `x_min >= x_max`.
+    """
+    if not x_min < x_max:
+        raise ValueError(f"Expected x_min < x_max. Received x_min={x_min}, x_max={x_max}.")
+    function = ACTIVATIONS[name].function if name in ACTIVATIONS else None
+    merged = activation_arguments(name, arguments)
+    x = tf.constant(np.linspace(x_min, x_max, num, dtype=np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = function(x, **merged)
+    # Each output depends only on its own input, so the gradient of their sum (what
+    # `gradient` computes for a non-scalar target) is the derivative at every point.
+    dy = tape.gradient(y, x)
+    return x.numpy(), np.asarray(y), np.asarray(dy)
+
+
+def gradient_facts(x, dy, depth=10, small=0.01):
+    """What a derivative curve says about training, in numbers.
+
+    Args:
+        x: float `(n,)` grid.
+        dy: float `(n,)` derivative values.
+        depth: Layers in a chain, for the vanishing-gradient product.
+        small: Slopes below this count as saturated (or dead).
+
+    Returns:
+        A dict: `slope_at_zero`, `max_slope`, `flat_share` (share of the grid
+        where |slope| < `small`), `chain` (`max_slope ** depth`).
+    """
+    x = np.asarray(x)
+    dy = np.abs(np.asarray(dy, dtype=np.float64))
+    max_slope = float(np.max(dy))
+    return {
+        "slope_at_zero": float(np.interp(0.0, x, dy)),
+        "max_slope": max_slope,
+        "flat_share": float(np.mean(dy < small)),
+        "chain": max_slope ** depth,
+    }
+
+
+def softmax_table(logits, temperature=1.0, axis=-1):
+    """`keras.activations.softmax(logits / temperature, axis=axis)`.
+
+    Args:
+        logits: float `(n,)` or `(rows, columns)`.
+        temperature: > 0; above 1 flattens the probabilities, below 1 sharpens them.
+        axis: The axis whose entries sum to 1 (`-1`, `0` or `1` on 2-D input).
+
+    Returns:
+        float32 probabilities of the logits' shape.
+
+    Raises:
+        ValueError: for a temperature <= 0, or an axis the logits do not have.
+    """
+    logits = np.asarray(logits, dtype=np.float32)
+    if not temperature > 0:
+        raise ValueError(f"Expected a temperature > 0. Received temperature={temperature}.")
+    if logits.ndim not in (1, 2) or not -logits.ndim <= axis < logits.ndim:
+        raise ValueError(
+            f"Expected 1-D or 2-D logits and an axis they have. Received shape "
+            f"{logits.shape} and axis={axis}."
+        )
+    return np.asarray(keras.activations.softmax(logits / temperature, axis=axis))
+
+
+# ---------------------------------------------------------------------------
+# Optimizers
+
+
+@dataclasses.dataclass(frozen=True)
+class Surface:
+    """A 2-D function to minimise, written with `keras.ops` so Keras can differentiate it.
+
+    Attributes:
+        function: `function(x, y) -> value`.
+        start: Where every optimizer starts, `(x, y)`.
+        x_range: Plot range of x.
+        y_range: Plot range of y.
+        minimum: Where the minimum is (`None` for a saddle, which has none).
+        learning_rates: A learning rate per optimizer that shows it at work
+            here (the tutorial's defaults are tuned for networks, not for this).
+        log_scale: Draw contours of `log(1 + value)`.
+    """
+
+    function: object
+    start: tuple
+    x_range: tuple
+    y_range: tuple
+    minimum: tuple | None
+    learning_rates: dict
+    log_scale: bool = False
+
+
+def _bowl(x, y):
+    # Ten times steeper along y: plain SGD zig-zags across the valley.
+    return 0.5 * x**2 + 5.0 * y**2
+
+
+def _rosenbrock(x, y):
+    return (1.0 - x) ** 2 + 100.0 * (y - x**2) ** 2
+
+
+def _saddle(x, y):
+    return x**2 - y**2
+
+
+SURFACES = {
+    "bowl": Surface(_bowl, (-4.0, 2.0), (-5.0, 5.0), (-3.0, 3.0), (0.0, 0.0),
+                    {"sgd": 0.15, "rmsprop": 0.03, "adagrad": 0.5, "adam": 0.1}),
+    "rosenbrock": Surface(_rosenbrock, (-1.5, 2.0), (-2.0, 2.0), (-1.0, 3.0), (1.0, 1.0),
+                          {"sgd": 0.001, "rmsprop": 0.01, "adagrad": 0.5, "adam": 0.3},
+                          log_scale=True),
+    "saddle": Surface(_saddle, (-2.0, 0.01), (-2.5, 2.5), (-2.5, 2.5), None,
+                      {"sgd": 0.003, "rmsprop": 0.01, "adagrad": 0.1, "adam": 0.01}),
+}
+
+
+def optimizer_defaults(surface, optimizer):
+    """The optimizer's tutorial defaults, with a learning rate suited to `surface`.
+
+    Raises:
+        ValueError: for an unknown surface or optimizer (listing the known ones).
+    """
+    specification = _lookup(SURFACES, surface, "surface")
+    entry = _lookup(models.OPTIMIZERS, optimizer, "optimizer")
+    return {**entry["defaults"], "lr": specification.learning_rates[optimizer]}
+
+
+def surface_grid(name, num=100):
+    """The surface on a grid for a contour plot.
+
+    Returns:
+        `(xs (num,), ys (num,), values (num, num))`; `values[i, j]` is at `(xs[j], ys[i])`.
+
+    Raises:
+        ValueError: for an unknown surface (listing the known ones).
+    """
+    surface = _lookup(SURFACES, name, "surface")
+    xs = np.linspace(*surface.x_range, num)
+    ys = np.linspace(*surface.y_range, num)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    return xs, ys, np.asarray(surface.function(grid_x, grid_y), dtype=np.float64)
+
+
+@dataclasses.dataclass(frozen=True)
+class OptimizerPath:
+    """Where an optimizer went.
+
+    Attributes:
+        points: float `(steps + 1, 2)`: the start, then each step's `(x, y)`
+            (shorter if it diverged).
+        values: float `(steps + 1,)`: the function at each point.
+        learning_rates: float `(steps,)`: the learning rate each step used
+            (falls with `decay`).
+        diverged: Whether it left the plot far behind (and stopped).
+        code: The optimizer as Keras 3 code.
+    """
+
+    points: np.ndarray
+    values: np.ndarray
+    learning_rates: np.ndarray
+    diverged: bool
+    code: str
+
+
+def optimizer_code(name, **arguments):
+    """The Keras 3 code `lib.models.make_optimizer` runs for the tutorial's arguments.
+
+    `decay` becomes an `InverseTimeDecay` schedule: Keras 2's `lr / (1 + decay * t)`.
+    """
+    key = str(name).lower()
+    entry = _lookup(models.OPTIMIZERS, key, "optimizer")
+    merged = {**entry["defaults"], **arguments}
+    lr, decay = merged.pop("lr"), merged.pop("decay")
+    if decay:
+        rate = (f"keras.optimizers.schedules.InverseTimeDecay(\n        "
+                f"initial_learning_rate={lr!r}, decay_steps=1, decay_rate={decay!r}\n    )")
+    else:
+        rate = repr(lr)
+    parts = [f"    learning_rate={rate},"]
+    parts += [f"    {key_}={value!r}," for key_, value in merged.items()]
+    return f"keras.optimizers.{entry['class'].__name__}(\n" + "\n".join(parts) + "\n)"
+
+
+def learning_rates(lr, decay, steps):
+    """The learning rate at each step: `lr / (1 + decay * step)`, read from Keras's schedule."""
+    schedule = models.learning_rate_schedule(lr, decay)
+    if not callable(schedule):
+        return np.full(steps, lr, dtype=np.float64)
+    return np.asarray(schedule(np.arange(steps, dtype=np.float32)), dtype=np.float64)
+
+
+def optimizer_path(surface, optimizer, steps=150, **arguments):
+    """Minimises a 2-D surface with a real Keras optimizer and records the path.
+
+    Args:
+        surface: A key of `SURFACES`.
+        optimizer: A key of `lib.models.OPTIMIZERS` (`"sgd"`, `"rmsprop"`, ...).
+        steps: Gradient steps.
+        **arguments: The optimizer's arguments with the tutorial's names
+            (`lr`, `momentum`, `nesterov`, `rho`, `epsilon`, `decay`).
+
+    Returns:
+        An `OptimizerPath`.
+
+    Raises:
+        ValueError: for an unknown surface, optimizer or argument, or steps < 1.
+    """
+    specification = _lookup(SURFACES, surface, "surface")
+    if steps < 1:
+        raise ValueError(f"Expected steps >= 1. Received steps={steps}.")
+    instance = models.make_optimizer(optimizer, **arguments)
+    position = keras.Variable(np.asarray(specification.start, dtype=np.float32), name="xy")
+    instance.build([position])
+
+    @tf.function
+    def run():
+        record = tf.TensorArray(tf.float32, size=steps)
+        for step in tf.range(steps):
+            with tf.GradientTape() as tape:
+                value = specification.function(position[0], position[1])
+            gradient = tape.gradient(value, position)
+            instance.apply_gradients([(gradient, position)])
+            record = record.write(step, position.value)
+        return record.stack()
+
+    points = np.concatenate([np.asarray(specification.start, dtype=np.float64)[None],
+                             run().numpy().astype(np.float64)])
+    # Far outside the plotted box (three widths away) counts as diverged.
+    low = np.array([specification.x_range[0], specification.y_range[0]])
+    high = np.array([specification.x_range[1], specification.y_range[1]])
+    inside = (points > low - 3 * (high - low)) & (points < high + 3 * (high - low))
+    escaped = ~np.all(np.isfinite(points) & inside, axis=1)
+    diverged = bool(escaped.any())
+    if diverged:
+        points = points[: int(np.argmax(escaped))]
+    values = np.asarray(specification.function(points[:, 0], points[:, 1]), dtype=np.float64)
+    merged = {**models.OPTIMIZERS[str(optimizer).lower()]["defaults"], **arguments}
+    return OptimizerPath(
+        points=points,
+        values=values,
+        learning_rates=learning_rates(float(merged["lr"]), float(merged["decay"]), steps),
+        diverged=diverged,
+        code=optimizer_code(optimizer, **arguments),
+    )
+
+
+def tiny_mnist_model(seed=0):
+    """A tiny MLP for quick optimizer comparisons: 784 -> 32 -> 10 (25,450 parameters)."""
+    initializer = keras.initializers.GlorotUniform(seed=seed)
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Flatten(),
+            layers.Dense(32, activation="relu", kernel_initializer=initializer),
+            layers.Dense(10, activation="softmax", kernel_initializer=initializer),
+        ],
+        name="tiny_mlp",
+    )
+
+
+def mnist_loss_curve(images, labels, optimizer, steps=300, batch_size=32, seed=0, **arguments):
+    """Trains `tiny_mnist_model` for `steps` batches with one optimizer; returns its losses.
+
+    Every optimizer sees the same starting weights and the same batches (for
+    the same `seed`), so the curves differ only by the optimizer.
+
+    Args:
+        images: uint8 `(N, 28, 28)` training digits.
+        labels: int `(N,)`.
+        optimizer: A key of `lib.models.OPTIMIZERS`.
+        steps: Gradient steps (batches).
+        batch_size: Examples per step.
+        seed: Seed of the weights and the batch order.
+        **arguments: The optimizer's arguments with the tutorial's names.
+
+    Returns:
+        float `(steps,)`: the training loss of each batch.
+
+    Raises:
+        ValueError: for an unknown optimizer or argument, or steps < 1.
+    """
+    if steps < 1:
+        raise ValueError(f"Expected steps >= 1. Received steps={steps}.")
+    instance = models.make_optimizer(optimizer, **arguments)
+    rng = np.random.default_rng(seed)
+    order = np.concatenate([rng.permutation(len(labels))
+                            for _ in range(steps * batch_size // len(labels) + 1)])
+    order = order[: steps * batch_size].reshape(steps, batch_size)
+    x = tf.constant(np.asarray(images, dtype=np.float32)[order][..., None] / 255.0)
+    y = tf.constant(np.asarray(labels, dtype=np.int32)[order])
+    model = tiny_mnist_model(seed)
+    instance.build(model.trainable_variables)
+    loss_function = keras.losses.SparseCategoricalCrossentropy()
+
+    @tf.function
+    def run():
+        record = tf.TensorArray(tf.float32, size=steps)
+        for step in tf.range(steps):
+            with tf.GradientTape() as tape:
+                loss = loss_function(y[step], model(x[step], training=True))
+            gradients = tape.gradient(loss, model.trainable_variables)
+            instance.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
+            record = record.write(step, loss)
+        return record.stack()
+
+    return run().numpy().astype(np.float64)

@@ -1,0 +1,106 @@
+"""Optimizers: real keras.optimizers on a 2-D surface, then on a tiny MNIST model."""
+
+import numpy as np
+import streamlit as st
+
+from lib import cache, explore, models, session
+from lib import explore_charts as charts
+
+DEFAULT_PICKS = ["sgd", "adam"]
+
+session.init_state()
+t = session.translator()
+
+
+def argument_widget(key, name, default, column):
+    """One widget for one of the tutorial's optimizer arguments."""
+    if name == "nesterov":
+        return column.checkbox(name, default, key=key)
+    if name in ("momentum", "rho", "beta_1", "beta_2"):
+        return column.slider(name, 0.0, 0.999, float(default), step=0.001, format="%.3f",
+                             key=key)
+    if name == "epsilon":
+        return column.number_input(name, 1e-10, 1.0, float(default), format="%.0e", key=key)
+    if name == "decay":
+        return column.number_input(name, 0.0, 1.0, float(default), step=0.001, format="%.4f",
+                                   key=key)
+    return column.number_input(name, 1e-5, 10.0, float(default), step=0.001, format="%.4f",
+                               key=key)
+
+
+st.title(t("optimizers.title"), anchor=False)
+st.markdown(t("optimizers.intro"))
+
+surface_column, steps_column = st.columns([2, 1])
+surface = surface_column.selectbox(t("optimizers.surface"), list(explore.SURFACES),
+                                   key="optimizers_surface",
+                                   format_func=lambda name: t(f"optimizers.surface.{name}"))
+steps = steps_column.slider(t("optimizers.steps"), 10, 300, 150, step=10, key="optimizers_steps")
+st.caption(t(f"optimizers.surface.help.{surface}"))
+picks = st.multiselect(t("optimizers.pick"), list(models.OPTIMIZERS), default=DEFAULT_PICKS,
+                       key="optimizers_picks")
+
+settings = {}
+for name in picks:
+    with st.expander(t("optimizers.settings", name=name), expanded=len(picks) <= 2):
+        defaults = explore.optimizer_defaults(surface, name)
+        columns = st.columns(len(defaults))
+        # The surface is in the key: each surface starts from learning rates that suit it.
+        settings[name] = {
+            argument: argument_widget(f"optimizers_{surface}_{name}_{argument}", argument,
+                                      default, column)
+            for (argument, default), column in zip(defaults.items(), columns, strict=True)
+        }
+
+if not picks:
+    st.info(t("optimizers.pick_one"), icon=":material/info:")
+    st.stop()
+
+paths = {name: cache.explore_path(surface, name, steps, arguments)
+         for name, arguments in settings.items()}
+specification = explore.SURFACES[surface]
+xs, ys, values = cache.explore_surface(surface)
+st.plotly_chart(charts.contour_figure(
+    xs, ys, values, specification.log_scale, {name: path.points for name, path in paths.items()},
+    specification.start, specification.minimum, t("optimizers.start"), t("optimizers.minimum")),
+    key="optimizers_contour")
+for name, path in paths.items():
+    if path.diverged:
+        st.warning(t("optimizers.diverged", name=name, steps=len(path.points) - 1),
+                   icon=":material/warning:")
+
+values_column, rates_column = st.columns(2)
+values_column.plotly_chart(charts.lines_figure(
+    {name: path.values for name, path in paths.items()}, t("optimizers.value_chart"),
+    t("optimizers.step"), t("optimizers.value"), log_y=surface != "saddle"),
+    key="optimizers_values")
+rates_column.plotly_chart(charts.lines_figure(
+    {name: path.learning_rates for name, path in paths.items()}, t("optimizers.lr_chart"),
+    t("optimizers.step"), t("optimizers.lr")), key="optimizers_rates")
+st.markdown(t("optimizers.decay"))
+with st.expander(t("optimizers.code")):
+    for path in paths.values():
+        st.code(path.code, language="python")
+
+st.divider()
+st.subheader(t("optimizers.mnist.title"), anchor=False)
+st.markdown(t("optimizers.mnist.intro"))
+batches = st.slider(t("optimizers.mnist.steps"), 100, 500, 300, step=50,
+                    key="optimizers_mnist_steps")
+request = (batches, tuple((name, tuple(arguments.items())) for name, arguments in settings.items()))
+if st.button(t("optimizers.mnist.run"), icon=":material/play_arrow:", key="optimizers_mnist_run"):
+    st.session_state["optimizers_mnist_request"] = request
+if st.session_state.get("optimizers_mnist_request") != request:
+    st.caption(t("optimizers.mnist.hint"))
+else:
+    with st.spinner():
+        curves = {name: cache.explore_mnist_curve(name, batches, arguments)
+                  for name, arguments in settings.items()}
+    st.plotly_chart(charts.lines_figure(curves, None, t("optimizers.mnist.batch"),
+                                        t("optimizers.mnist.loss"), smooth=0.9),
+                    key="optimizers_mnist_chart")
+    for name, losses in curves.items():
+        if np.isfinite(losses).all():
+            st.caption(t("optimizers.mnist.final", name=name, loss=float(np.mean(losses[-50:]))))
+        else:
+            st.warning(t("optimizers.mnist.diverged", name=name), icon=":material/warning:")
