@@ -59,6 +59,15 @@ def run_database():
     return runs.RunDatabase()
 
 
+@st.cache_data(show_spinner=False, ttl=300)
+def keras_mnist_available():
+    """Whether the full MNIST can be had: cached by Keras, or its server reachable (checked
+    at most every five minutes)."""
+    import os
+
+    return os.path.exists(data.keras_cache_path()) or data.can_connect(data.KERAS_MNIST_URL)
+
+
 # /layers, /activations, /optimizers: results of `lib.explore`, cached by their arguments.
 
 

@@ -195,7 +195,7 @@ def describe(spec):
     return f"{kind}()"
 
 
-def summarize(stack):
+def summarize(stack, _rows=None):
     """Every layer's output shape and parameter count, checking the stack on the way.
 
     Args:
@@ -215,7 +215,7 @@ def summarize(stack):
     """
     stack = normalize(stack)
     shape = INPUT_SHAPE
-    rows = []
+    rows = [] if _rows is None else _rows
     total = 0
     for index, spec in enumerate(stack, start=1):
         kind = spec["type"]
@@ -260,6 +260,16 @@ def summarize(stack):
     if total > MAX_PARAMETERS:
         raise StackError("too_big", parameters=total, limit=MAX_PARAMETERS)
     return rows
+
+
+def summarize_partial(stack):
+    """Like `summarize`, but never raises: `(rows up to the first problem, StackError or None)`."""
+    rows = []
+    try:
+        summarize(stack, _rows=rows)
+    except StackError as error:
+        return rows, error
+    return rows, None
 
 
 def _shape_text(shape):

@@ -8,11 +8,14 @@ block the writer), and a busy database is waited for and retried.
 
 import contextlib
 import json
+import os
 import pathlib
 import sqlite3
 import time
 
 DEFAULT_PATH = pathlib.Path(__file__).resolve().parent.parent / "runs.sqlite"
+# Another file for this server (tests point it at a temporary one).
+PATH_ENV = "DIGITLAB_RUNS_DB"
 # Seconds SQLite itself waits for a lock, then how many times we retry on top.
 BUSY_TIMEOUT = 10.0
 RETRIES = 5
@@ -44,12 +47,14 @@ class RunDatabase:
     """The runs recorded on this server.
 
     Args:
-        path: The SQLite file (created with its tables on first use).
+        path: The SQLite file (created with its tables on first use); default
+            the `DIGITLAB_RUNS_DB` environment variable, else `runs.sqlite`
+            beside `models/`.
         timeout: Seconds to wait for another writer's lock before retrying.
     """
 
-    def __init__(self, path=DEFAULT_PATH, timeout=BUSY_TIMEOUT):
-        self.path = pathlib.Path(path)
+    def __init__(self, path=None, timeout=BUSY_TIMEOUT):
+        self.path = pathlib.Path(path or os.environ.get(PATH_ENV) or DEFAULT_PATH)
         self.timeout = timeout
         self._ready = False
 

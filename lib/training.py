@@ -4,7 +4,12 @@ Nothing here knows about Streamlit. A UI watches training by passing plain
 functions to `LiveMetrics`, which Keras calls from `fit`.
 """
 
+import copy
 import dataclasses
+import math
+import pathlib
+import re
+import tempfile
 import time
 
 import keras
@@ -442,3 +447,184 @@ def train_live(config, mnist, stack, reporter, watch_images=None, database=None,
                             test_accuracy=result.test_accuracy)
     card = model_card(config, mnist, result, name, command)
     return LiveRun(result=result, evaluation=evaluation, run_id=run_id, card=card)
+
+
+# The /train page's settings: every default in one place, and their form in a shared link.
+
+SETTINGS_DEFAULTS = {
+    "preset": "tutorial_cnn",
+    "optimizer": "adam",
+    "epochs": 5,
+    "batch_size": 64,
+    "validation_split": 0.1,
+    "data": "embedded",
+    "train_size": 0,  # 0: every training digit.
+    "augment": False,
+}
+DATA_CHOICES = ("embedded", "keras", "npz")
+# Settings with their query-string names and (low, high) bounds.
+_QUERY_NUMBERS = {
+    "epochs": ("epochs", int, 1, 100),
+    "batch_size": ("batch", int, 1, 2048),
+    "validation_split": ("val", float, 0.0, 0.5),
+    "train_size": ("size", int, 0, 1_000_000),
+}
+
+
+def default_settings():
+    """A fresh copy of the page's default settings, with the optimizer's default arguments."""
+    settings = copy.deepcopy(SETTINGS_DEFAULTS)
+    settings["optimizer_arguments"] = dict(models.OPTIMIZERS[settings["optimizer"]]["defaults"])
+    return settings
+
+
+def settings_from_query(query):
+    """Settings from a link's query string; what cannot be read falls back to the default.
+
+    Args:
+        query: A mapping of query-string names to strings (`st.query_params`).
+
+    Returns:
+        `(settings, ignored)`: a complete settings dict, and the names of the
+        query values that were ignored.
+    """
+    settings, ignored = default_settings(), []
+    if query.get("preset") in models.PRESETS:
+        settings["preset"] = query["preset"]
+    elif "preset" in query:
+        ignored.append("preset")
+    optimizer = str(query.get("optimizer", settings["optimizer"])).lower()
+    if optimizer in models.OPTIMIZERS:
+        settings["optimizer"] = optimizer
+        settings["optimizer_arguments"] = dict(models.OPTIMIZERS[optimizer]["defaults"])
+    else:
+        ignored.append("optimizer")
+    for name, default in settings["optimizer_arguments"].items():
+        if name not in query:
+            continue
+        try:
+            if isinstance(default, bool):
+                if query[name] not in ("0", "1", "true", "false"):
+                    raise ValueError(query[name])
+                settings["optimizer_arguments"][name] = query[name] in ("1", "true")
+            else:
+                value = float(query[name])
+                if not math.isfinite(value) or value < 0:
+                    raise ValueError(query[name])
+                settings["optimizer_arguments"][name] = value
+        except ValueError:
+            ignored.append(name)
+    for name, (short, kind, low, high) in _QUERY_NUMBERS.items():
+        if short not in query:
+            continue
+        try:
+            value = kind(query[short])
+            if not low <= value <= high:
+                raise ValueError(query[short])
+            settings[name] = value
+        except ValueError:
+            ignored.append(short)
+    if query.get("data") in DATA_CHOICES:
+        settings["data"] = query["data"]
+    elif "data" in query:
+        ignored.append("data")
+    if "aug" in query:
+        settings["augment"] = query["aug"] in ("1", "true")
+    return settings, ignored
+
+
+def settings_to_query(settings):
+    """The settings as query-string values (`settings_from_query` reads them back)."""
+    query = {"preset": settings["preset"], "optimizer": settings["optimizer"]}
+    for name, value in settings["optimizer_arguments"].items():
+        query[name] = ("1" if value else "0") if isinstance(value, bool) else f"{value:g}"
+    for name, (short, kind, _, _) in _QUERY_NUMBERS.items():
+        query[short] = str(kind(settings[name])) if kind is int else f"{settings[name]:g}"
+    query["data"] = settings["data"]
+    query["aug"] = "1" if settings["augment"] else "0"
+    return query
+
+
+def config_from_settings(settings, seed=data_module.DEFAULT_SEED):
+    """The `TrainingConfig` for page settings (`train_size` 0 means all digits)."""
+    return TrainingConfig(
+        preset=settings["preset"], epochs=int(settings["epochs"]),
+        batch_size=int(settings["batch_size"]), optimizer=settings["optimizer"],
+        optimizer_arguments=dict(settings["optimizer_arguments"]),
+        validation_split=float(settings["validation_split"]), augment=bool(settings["augment"]),
+        train_size=int(settings["train_size"]) or None, seed=seed,
+    )
+
+
+def safe_model_name(name):
+    """A file-name-safe model name: letters, digits, `-` and `_`, at most 40 characters.
+
+    Raises:
+        ValueError: if nothing usable is left.
+    """
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "_", str(name)).strip("_-")[:40]
+    if not cleaned:
+        raise ValueError(
+            f"Expected a model name with letters or digits. Received {str(name)!r}. "
+            "Use letters, digits, - and _."
+        )
+    return cleaned
+
+
+def save_trained_model(model, card, name, directory=None, overwrite=False):
+    """Saves a trained model and its card into `models/` under a sanitised name, atomically.
+
+    Args:
+        model: The trained Keras model.
+        card: Its card (a dict), written beside it as `name.json`.
+        name: The name the user typed (sanitised with `safe_model_name`).
+        directory: Where to save (default `lib.models.MODELS_DIR`).
+        overwrite: Replace an existing model of that name.
+
+    Returns:
+        The `.keras` path.
+
+    Raises:
+        ValueError: for an unusable name, the bundled model's name, or an
+            existing name without `overwrite`.
+    """
+    directory = pathlib.Path(directory or models.MODELS_DIR)
+    cleaned = safe_model_name(name)
+    path = directory / f"{cleaned}.keras"
+    if path.resolve() == models.BUNDLED_MODEL_PATH.resolve():
+        raise ValueError(f"The name {cleaned!r} is the bundled model's. Choose another name.")
+    if path.exists() and not overwrite:
+        raise ValueError(f"A model named {cleaned!r} already exists in {directory.name}/. "
+                         "Choose another name.")
+    models.save_model(model, path)
+    models.write_card({**card, "model": path.name}, path.with_suffix(".json"))
+    return path
+
+
+def model_file_bytes(model, suffix):
+    """The model saved as `.keras` or `.h5`, as bytes (for a download button)."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = models.save_model(model, pathlib.Path(directory) / f"model{suffix}")
+        return path.read_bytes()
+
+
+def cli_command(settings):
+    """The `python -m lib.cli train ...` command that repeats a preset's run from page settings."""
+    import shlex
+
+    config = config_from_settings(settings)
+    parts = ["python", "-m", "lib.cli", "train", "--preset", config.preset,
+             "--epochs", str(config.epochs), "--batch-size", str(config.batch_size),
+             "--optimizer", config.optimizer]
+    for name, value in config.optimizer_arguments.items():
+        if name == "nesterov":
+            parts += ["--nesterov"] if value else []
+        elif name in ("lr", "momentum", "decay", "rho", "epsilon"):
+            parts += [f"--{name}", f"{value:g}"]
+    parts += ["--data", settings["data"] if settings["data"] != "npz" else "mnist.npz",
+              "--validation-split", f"{config.validation_split:g}"]
+    if config.train_size:
+        parts += ["--train-size", str(config.train_size)]
+    if config.augment:
+        parts.append("--augment")
+    return shlex.join(parts)

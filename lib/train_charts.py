@@ -1,0 +1,125 @@
+"""Plotly figures for training: learning curves, runs overlaid, confusion matrix, per digit.
+
+Pure functions of plain data; the page passes translated labels in `text`.
+"""
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+_TRAIN_COLOUR = "#1f77b4"
+_VALIDATION_COLOUR = "#ff7f0e"
+_RUN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                "#7f7f7f", "#bcbd22", "#17becf")
+
+
+def _curves_figure(text, height):
+    figure = make_subplots(rows=1, cols=2, subplot_titles=(text["loss"], text["accuracy"]),
+                           horizontal_spacing=0.1)
+    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                         legend={"orientation": "h", "y": -0.2})
+    figure.update_xaxes(title_text=text["epoch"], dtick=1, rangemode="tozero")
+    figure.update_yaxes(rangemode="tozero", row=1, col=1)
+    figure.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
+    return figure
+
+
+def learning_curves(history, text, height=320):
+    """Loss and accuracy per epoch, training and validation side by side.
+
+    Args:
+        history: A list of epoch logs (`loss, accuracy, val_loss, val_accuracy`).
+        text: Labels: `loss`, `accuracy`, `epoch`, `train`, `validation`.
+        height: Figure height in pixels.
+
+    Returns:
+        A `plotly.graph_objects.Figure`.
+    """
+    figure = _curves_figure(text, height)
+    epochs = list(range(1, len(history) + 1))
+    for column, metric in ((1, "loss"), (2, "accuracy")):
+        for prefix, name, colour, dash in (("", text["train"], _TRAIN_COLOUR, "solid"),
+                                           ("val_", text["validation"], _VALIDATION_COLOUR, "dot")):
+            values = [logs.get(prefix + metric) for logs in history]
+            if not any(value is not None for value in values):
+                continue
+            figure.add_trace(
+                go.Scatter(x=epochs, y=values, mode="lines+markers", name=name,
+                           line={"color": colour, "dash": dash}, legendgroup=name,
+                           showlegend=column == 1),
+                row=1, col=column,
+            )
+    return figure
+
+
+def overlay_runs(curves, text, height=340):
+    """Several runs' learning curves on the same axes (TensorBoard-style).
+
+    Args:
+        curves: `{run label: history}` (epoch logs).
+        text: Labels: `loss`, `accuracy`, `epoch`, `validation`.
+
+    Returns:
+        A `plotly.graph_objects.Figure`; solid lines train, dotted validation.
+    """
+    figure = _curves_figure(text, height)
+    for number, (label, history) in enumerate(curves.items()):
+        colour = _RUN_COLOURS[number % len(_RUN_COLOURS)]
+        epochs = list(range(1, len(history) + 1))
+        for column, metric in ((1, "loss"), (2, "accuracy")):
+            for prefix, dash, suffix in (("", "solid", ""),
+                                         ("val_", "dot", f" ({text['validation']})")):
+                values = [logs.get(prefix + metric) for logs in history]
+                if not any(value is not None for value in values):
+                    continue
+                figure.add_trace(
+                    go.Scatter(x=epochs, y=values, mode="lines+markers", name=label + suffix,
+                               line={"color": colour, "dash": dash}, legendgroup=label + suffix,
+                               showlegend=column == 1),
+                    row=1, col=column,
+                )
+    return figure
+
+
+def confusion_matrix(confusion, text, height=460):
+    """A heatmap of the confusion matrix with the counts written in the cells.
+
+    Args:
+        confusion: int `(10, 10)`; rows are true digits, columns predictions.
+        text: Labels: `true`, `predicted`.
+
+    Returns:
+        A `plotly.graph_objects.Figure`.
+    """
+    digits = [str(digit) for digit in range(len(confusion))]
+    figure = go.Figure(
+        go.Heatmap(z=confusion, x=digits, y=digits, text=confusion, texttemplate="%{text}",
+                   colorscale="Blues", showscale=False,
+                   hovertemplate=f"{text['true']} %{{y}}, {text['predicted']} %{{x}}: "
+                                 "%{z}<extra></extra>")
+    )
+    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         xaxis={"title": text["predicted"], "side": "top", "dtick": 1},
+                         yaxis={"title": text["true"], "autorange": "reversed", "dtick": 1})
+    return figure
+
+
+def per_digit_accuracy(per_digit, text, height=300):
+    """Accuracy of each true digit as bars.
+
+    Args:
+        per_digit: float `(10,)` in [0, 1] (NaN for a digit absent from the test set).
+        text: Labels: `digit`, `accuracy`.
+
+    Returns:
+        A `plotly.graph_objects.Figure`.
+    """
+    values = [None if value != value else float(value) for value in per_digit]
+    figure = go.Figure(
+        go.Bar(x=[str(digit) for digit in range(len(values))], y=values,
+               text=[None if value is None else f"{value:.1%}" for value in values],
+               textposition="outside", marker_color=_TRAIN_COLOUR)
+    )
+    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         xaxis={"title": text["digit"]},
+                         yaxis={"title": text["accuracy"], "range": [0, 1.1], "tickformat": ".0%"})
+    return figure

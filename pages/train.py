@@ -1,0 +1,357 @@
+"""Train: build a model layer by layer, train it live in a worker, stop it, compare runs, use it.
+
+Training runs in a `lib.jobs` worker thread, never in this script: a click reruns the
+script (and would kill anything inside it). The live view is a fragment that reads the
+job's snapshot every second. The settings live in the link (`st.query_params`).
+"""
+
+import datetime
+import hashlib
+import tempfile
+import uuid
+
+import numpy as np
+import streamlit as st
+
+from lib import cache, jobs, layer_stack, models, session, train_charts, training
+
+session.init_state()
+t = session.translator()
+state = st.session_state
+manager = cache.job_manager()
+database = cache.run_database()
+CHART_TEXT = {key: t(f"train.chart.{key}") for key in (
+    "loss", "accuracy", "epoch", "train", "validation", "true", "predicted", "digit")}
+
+
+def with_ids(stack):
+    # A stable id per layer keys its widgets, so values follow a layer when it moves.
+    return [{**spec, "id": uuid.uuid4().hex[:8]} for spec in stack]
+
+
+# This session's handle in the server-wide queue: when the session ends, its jobs end.
+if state["train_owner"] is None:
+    state["train_owner"] = manager.new_owner()
+owner = state["train_owner"]
+
+# The first visit of this session takes its settings (and a running job) from the link.
+if state["train_settings"] is None:
+    settings, ignored = training.settings_from_query(st.query_params.to_dict())
+    stack = layer_stack.preset(settings["preset"])
+    if "stack" in st.query_params:
+        try:
+            stack = layer_stack.from_query(st.query_params["stack"])
+        except layer_stack.StackError:
+            ignored.append("stack")
+    state["train_settings"], state["train_stack"] = settings, with_ids(stack)
+    if ignored:
+        st.toast(t("train.link.ignored", names=", ".join(ignored)), icon=":material/link_off:")
+    job_id = st.query_params.get("job")
+    if job_id and manager.attach(job_id, owner) is not None:
+        state["train_job"] = job_id
+settings, stack = state["train_settings"], state["train_stack"]
+
+
+def widget(name, default):
+    # Widgets keep their value across page switches through `settings`, not their own key.
+    key = f"train_w_{name}"
+    if key not in state:
+        state[key] = default
+    return key
+
+
+def choose_preset():
+    settings["preset"] = state["train_w_preset"]
+    state["train_stack"] = with_ids(layer_stack.preset(settings["preset"]))
+
+
+def move(position, offset):
+    stack.insert(position + offset, stack.pop(position))
+
+
+def add_layer():
+    output_last = stack and stack[-1]["type"] == "Dense" and stack[-1].get("units") == 10
+    new = with_ids([layer_stack.new_layer(state["train_w_new_layer"])])[0]
+    stack.insert(len(stack) - 1 if output_last else len(stack), new)
+
+
+st.title(t("train.title"), anchor=False)
+st.markdown(t("train.intro"))
+build, fit_settings = st.tabs([t("train.tab.model"), t("train.tab.training")])
+
+with build:
+    st.selectbox(t("train.preset"), list(layer_stack.PRESETS), key=widget("preset", settings[
+        "preset"]), format_func=lambda name: t(f"train.preset.{name}"), on_change=choose_preset)
+    rows, problem = layer_stack.summarize_partial(stack)
+    for position, spec in enumerate(stack):
+        columns = st.columns([0.3, 1.3, 1, 1, 1, 1, 1.5, 0.35, 0.35, 0.35],
+                             vertical_alignment="bottom")
+        columns[0].markdown(f"**{position + 1}**")
+        columns[1].markdown(f"`{spec['type']}`")
+        for column, name in zip(columns[2:6], layer_stack.LAYER_TYPES[spec["type"]],
+                                strict=False):
+            key = widget(f"layer_{spec['id']}_{name}", spec[name])
+            if name in ("padding", "activation"):
+                choices = layer_stack.PADDINGS if name == "padding" else layer_stack.ACTIVATIONS
+                spec[name] = column.selectbox(name, choices, key=key)
+            elif name == "rate":
+                spec[name] = column.number_input(name, 0.0, 0.95, step=0.05, key=key)
+            else:
+                high = {"filters": 1024, "units": 8192}.get(name, 28)
+                spec[name] = column.number_input(name, 1, high, step=1, key=key)
+        if position < len(rows):
+            row = rows[position]
+            columns[6].caption(t("train.layer.shape", shape=str(row["output_shape"]),
+                                 params=f"{row['parameters']:,}"))
+        elif problem is not None and problem.index == position + 1:
+            columns[6].caption(":red[:material/error:]")
+        columns[7].button("", icon=":material/arrow_upward:", key=f"train_up_{spec['id']}",
+                          help=t("train.layer.up"), on_click=move, args=(position, -1),
+                          disabled=position == 0)
+        columns[8].button("", icon=":material/arrow_downward:", key=f"train_down_{spec['id']}",
+                          help=t("train.layer.down"), on_click=move, args=(position, 1),
+                          disabled=position == len(stack) - 1)
+        columns[9].button("", icon=":material/delete:", key=f"train_remove_{spec['id']}",
+                          help=t("train.layer.remove"), on_click=stack.pop, args=(position,))
+    kind, add = st.columns([3, 1], vertical_alignment="bottom")
+    kind.selectbox(t("train.layer.type"), list(layer_stack.LAYER_TYPES),
+                   key=widget("new_layer", "Dense"))
+    add.button(t("train.layer.add"), icon=":material/add:", key="train_add", on_click=add_layer)
+    rows, problem = layer_stack.summarize_partial(stack)
+    if problem is not None:
+        st.error(problem.message(state["language"]), icon=":material/error:")
+    else:
+        st.success(t("train.stack.ok", params=f"{sum(r['parameters'] for r in rows):,}"),
+                   icon=":material/check_circle:")
+        with st.expander(t("train.code"), icon=":material/code:"):
+            for tab, style in zip(st.tabs([t(f"train.code.{s}") for s in layer_stack.CODE_STYLES]),
+                                  layer_stack.CODE_STYLES, strict=True):
+                tab.code(layer_stack.keras_code(stack, style), language="python")
+
+with fit_settings:
+    left, right = st.columns(2)
+    optimizers = list(models.OPTIMIZERS)
+    optimizer = left.selectbox(t("train.optimizer"), optimizers,
+                               key=widget("optimizer", settings["optimizer"]))
+    if optimizer != settings["optimizer"]:
+        settings["optimizer"] = optimizer
+        settings["optimizer_arguments"] = dict(models.OPTIMIZERS[optimizer]["defaults"])
+    for name, value in list(settings["optimizer_arguments"].items()):
+        key = widget(f"opt_{optimizer}_{name}", value)
+        if isinstance(value, bool):
+            settings["optimizer_arguments"][name] = left.checkbox(name, key=key)
+        else:
+            settings["optimizer_arguments"][name] = left.number_input(
+                name, min_value=0.0, format="%g", step=None, key=key)
+    left.caption(t("train.loss"))
+    settings["epochs"] = right.number_input(t("train.epochs"), 1, 100,
+                                            key=widget("epochs", settings["epochs"]))
+    settings["batch_size"] = right.number_input(t("train.batch_size"), 1, 2048,
+                                                key=widget("batch_size", settings["batch_size"]))
+    settings["validation_split"] = right.slider(
+        t("train.validation_split"), 0.0, 0.5, step=0.05,
+        key=widget("validation_split", settings["validation_split"]))
+    sources = ["embedded", "keras", "npz"]
+    settings["data"] = right.radio(t("train.data"), sources, horizontal=True,
+                                   format_func=lambda s: t(f"train.data.{s}"),
+                                   key=widget("data", settings["data"]))
+    mnist, data_error = None, None
+    try:
+        if settings["data"] == "keras":
+            if not cache.keras_mnist_available():
+                raise ValueError(t("train.data.keras_unavailable"))
+            mnist = cache.mnist("keras")
+        elif settings["data"] == "npz":
+            upload = right.file_uploader(t("train.data.upload"), type=["npz"], key="train_npz")
+            if upload is None:
+                raise ValueError(t("train.data.upload_first"))
+            contents = upload.getvalue()
+            path = f"{tempfile.gettempdir()}/digitlab-{hashlib.sha256(contents).hexdigest()}.npz"
+            with open(path, "wb") as file:
+                file.write(contents)
+            mnist = cache.mnist("npz", path)
+        else:
+            mnist = cache.mnist("embedded")
+    except (ValueError, OSError) as error:
+        data_error = str(error)
+        right.warning(data_error, icon=":material/database_off:")
+    if mnist is not None:
+        right.caption(t(f"data.source.{mnist.source}", **mnist.describe()))
+        settings["train_size"] = min(int(settings["train_size"]), len(mnist.y_train))
+        if state.get("train_w_train_size", 0) > len(mnist.y_train):
+            state["train_w_train_size"] = settings["train_size"]
+        settings["train_size"] = right.number_input(
+            t("train.train_size"), 0, len(mnist.y_train), step=100,
+            key=widget("train_size", settings["train_size"]), help=t("train.train_size_help"))
+    settings["augment"] = right.toggle(t("train.augment"), key=widget("augment",
+                                       settings["augment"]), help=t("train.augment_help"))
+
+# The link reproduces this setup (and finds the running job again after a reload).
+query = training.settings_to_query(settings)
+if problem is None:
+    query["stack"] = layer_stack.to_query(stack)
+if state["train_job"]:
+    query["job"] = state["train_job"]
+if query != st.query_params.to_dict():
+    st.query_params.from_dict(query)
+
+# Start a run.
+active = manager.active_job(owner)
+unchanged = problem is None and layer_stack.normalize(stack) == layer_stack.normalize(
+    layer_stack.preset(settings["preset"]))
+if st.button(t("train.start"), icon=":material/play_arrow:", type="primary", key="train_start",
+             disabled=problem is not None or mnist is None or active is not None):
+    config = training.config_from_settings(settings)
+    name = f"{settings['preset'] if unchanged else 'custom'}-{datetime.datetime.now():%H%M%S}"
+    command = training.cli_command(settings) if unchanged else "/train?" + "&".join(
+        f"{key}={value}" for key, value in query.items() if key != "job")
+    watch = mnist.x_test[[int(np.flatnonzero(mnist.y_test == digit)[0]) for digit in range(10)]]
+    specs = layer_stack.normalize(stack)
+
+    def work(job, config=config, mnist=mnist, specs=specs, watch=watch, name=name,
+             command=command):
+        return training.train_live(config, mnist, specs, job, watch_images=watch,
+                                   database=database, name=name, command=command)
+
+    job = manager.submit(owner, work, meta={
+        "name": name, "watch": watch, "epochs": config.epochs, "x_test": mnist.x_test,
+        "y_test": mnist.y_test})
+    state["train_job"] = job.id
+    st.query_params["job"] = job.id
+
+
+def describe_seconds(seconds):
+    if seconds is None:
+        return "?"
+    minutes, seconds = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+
+watched = manager.job(state["train_job"]) if state["train_job"] else None
+# A finished run's model joins the sidebar's picker once (before the sidebar is drawn again).
+snapshot = manager.snapshot(state["train_job"]) if state["train_job"] else None
+if snapshot is not None and not snapshot.active and snapshot.id not in state["train_finished"]:
+    if snapshot.result is not None:
+        session.add_session_model(snapshot.meta["name"], snapshot.result.result.model,
+                                  snapshot.result.card)
+    state["train_finished"][snapshot.id] = {"downloads": {}}
+
+
+# Reruns only while the job is queued or running; they never interrupt a full run.
+@st.fragment(run_every=1.0 if watched is not None and watched.status in jobs.ACTIVE else None)
+def live_view():
+    snapshot = manager.snapshot(state["train_job"]) if state["train_job"] else None
+    if snapshot is None:
+        return
+    st.subheader(t("train.live.title", name=snapshot.meta["name"]), anchor=False)
+    if snapshot.status == jobs.QUEUED:
+        running, waiting = manager.counts()
+        st.info(t("train.live.queued", position=snapshot.position, running=running),
+                icon=":material/hourglass_top:")
+    elif snapshot.status == jobs.RUNNING:
+        progress = snapshot.progress or {}
+        steps = max(progress.get("steps", 0) * progress.get("epochs", 1), 1)
+        done = (progress.get("epoch", 1) - 1) * progress.get("steps", 0) + progress.get("step", 0)
+        st.progress(min(done / steps, 1.0), text=t(
+            "train.live.progress", epoch=progress.get("epoch", 1),
+            epochs=progress.get("epochs", snapshot.meta["epochs"]), step=progress.get("step", 0),
+            steps=progress.get("steps", 0), rate=f"{progress.get('samples_per_second', 0):,.0f}",
+            left=describe_seconds(progress.get("seconds_left"))))
+        st.button(t("train.stop"), icon=":material/stop_circle:", key="train_stop",
+                  disabled=snapshot.stop_requested, on_click=manager.stop, args=(snapshot.id,))
+    if snapshot.history:
+        st.plotly_chart(train_charts.learning_curves(snapshot.history, CHART_TEXT),
+                        key="train_live_curves")
+    if snapshot.watch_probabilities is not None:
+        st.caption(t("train.live.gallery", epoch=len(snapshot.history)))
+        for digit, (column, image, probabilities) in enumerate(zip(
+                st.columns(10), snapshot.meta["watch"], snapshot.watch_probabilities,
+                strict=True)):
+            guess = int(np.argmax(probabilities))
+            column.image(np.kron(image, np.ones((2, 2), dtype=image.dtype)), clamp=True)
+            colour = "green" if guess == digit else "red"
+            column.markdown(f":{colour}[**{guess}**] {probabilities[guess]:.0%}")
+    if not snapshot.active and snapshot.id not in state["train_finished"]:
+        st.rerun()  # Only in a fragment rerun: the whole app takes in the result.
+
+
+live_view()
+
+# A finished run: what it learned, and the model to download or keep.
+snapshot = manager.snapshot(state["train_job"]) if state["train_job"] else None
+if snapshot is not None and not snapshot.active:
+    if snapshot.status == jobs.FAILED:
+        st.error(t("train.failed", error=snapshot.error), icon=":material/error:")
+    elif snapshot.status == jobs.CANCELLED and snapshot.result is None:
+        st.info(t("train.cancelled"), icon=":material/cancel:")
+    elif snapshot.result is not None:
+        live = snapshot.result
+        result, evaluation = live.result, live.evaluation
+        name = snapshot.meta["name"]
+        if snapshot.status == jobs.STOPPED:
+            st.info(t("train.stopped", epochs=len(result.history)), icon=":material/stop_circle:")
+        st.success(t("train.added", name=name), icon=":material/check_circle:")
+        accuracy, seconds, epochs = st.columns(3)
+        accuracy.metric(t("train.result.accuracy"), f"{result.test_accuracy:.2%}")
+        seconds.metric(t("train.result.seconds"), describe_seconds(result.seconds))
+        epochs.metric(t("train.result.epochs"), len(result.history))
+        matrix, per_digit = st.columns(2)
+        matrix.markdown(f"**{t('train.result.confusion')}**")
+        matrix.plotly_chart(train_charts.confusion_matrix(evaluation["confusion"], CHART_TEXT),
+                            key="train_confusion")
+        per_digit.markdown(f"**{t('train.result.per_digit')}**")
+        per_digit.plotly_chart(train_charts.per_digit_accuracy(evaluation["per_digit"],
+                                                               CHART_TEXT),
+                               key="train_per_digit")
+        x_test, y_test = snapshot.meta["x_test"], snapshot.meta["y_test"]
+        if len(evaluation["mistakes"]):
+            st.markdown(f"**{t('train.result.mistakes')}**")
+            for column, index in zip(st.columns(12), evaluation["mistakes"], strict=False):
+                column.image(np.kron(x_test[index], np.ones((2, 2), np.uint8)))
+                column.caption(t("train.result.mistake", label=int(y_test[index]),
+                                 guess=int(evaluation["predictions"][index]),
+                                 confidence=f"{evaluation['confidence'][index]:.0%}"))
+        downloads = state["train_finished"][snapshot.id]["downloads"]
+        keras_file, h5_file, save = st.columns(3, vertical_alignment="bottom")
+        for column, suffix in ((keras_file, ".keras"), (h5_file, ".h5")):
+            if suffix not in downloads:
+                downloads[suffix] = training.model_file_bytes(result.model, suffix)
+            column.download_button(t("train.download", suffix=suffix), downloads[suffix],
+                                   file_name=f"{name}{suffix}", icon=":material/download:",
+                                   key=f"train_download{suffix.replace('.', '_')}")
+        with save.form("train_save", border=False):
+            new_name = st.text_input(t("train.save.name"), value=name)
+            if st.form_submit_button(t("train.save"), icon=":material/save:"):
+                try:
+                    path = training.save_trained_model(result.model, live.card, new_name)
+                except ValueError as error:
+                    st.error(str(error))
+                else:
+                    if live.run_id is not None:
+                        database.set_model_path(live.run_id, path)
+                    st.success(t("train.saved", path=f"models/{path.name}"))
+
+# Every run on this server, and the learning curves of the ones picked, overlaid.
+st.subheader(t("train.runs"), anchor=False)
+listed = database.list_runs(limit=30)
+if not listed:
+    st.caption(t("train.runs.none"))
+else:
+    labels = {run["id"]: t("train.runs.label", id=run["id"], name=run["name"],
+                           accuracy="?" if run["test_accuracy"] is None
+                           else f"{run['test_accuracy']:.1%}") for run in listed}
+    st.dataframe(
+        [{t("train.runs.column.run"): labels[run["id"]],
+          t("train.runs.column.status"): t(f"train.status.{run['status']}"),
+          t("train.runs.column.epochs"): run["config"].get("epochs"),
+          t("train.runs.column.seconds"): run["seconds"],
+          t("train.runs.column.params"): run["parameters"],
+          t("train.runs.column.model"): run["model_path"] or ""} for run in listed],
+        hide_index=True)
+    picked = st.multiselect(t("train.runs.pick"), list(labels), format_func=labels.get,
+                            default=list(labels)[:2], key="train_runs_picked")
+    if picked:
+        curves = database.epochs(picked)
+        st.plotly_chart(train_charts.overlay_runs(
+            {labels[run_id]: curves[run_id] for run_id in picked}, CHART_TEXT),
+            key="train_runs_overlay")
