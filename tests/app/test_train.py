@@ -1,0 +1,106 @@
+"""AppTest of pages/train.py: build, train a tiny model (really, in a worker), see the results."""
+
+import pathlib
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(pathlib.Path(__file__).resolve().parents[2] / "pages" / "train.py")
+TINY = {"stack": "flatten~dense_10_softmax", "size": "300", "epochs": "2", "val": "0.2"}
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def temporary_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIGITLAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
+    monkeypatch.setattr("lib.models.MODELS_DIR", tmp_path / "models")
+    from lib import cache
+
+    cache.run_database.clear()
+    yield
+    cache.run_database.clear()
+
+
+def _app(language="en", **query):
+    app = AppTest.from_file(PAGE, default_timeout=90)
+    app.session_state["language"] = language
+    for key, value in query.items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def _wait_for_job(app):
+    from lib import cache
+
+    job = cache.job_manager().job(app.session_state["train_job"])
+    assert job.wait(120)
+    return job.snapshot()
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_page_renders_the_tutorial_preset(language):
+    app = _app(language)
+    assert not app.exception
+    assert app.title[0].value == ("Train a model" if language == "en" else "训练模型")
+    assert "935,562" in app.success[0].value
+    assert len(app.code) == 3  # The three ways to build it.
+    assert app.query_params["stack"].startswith("conv_32_5_same_relu~pool_2~")
+
+
+def test_invalid_stack_is_explained_and_training_disabled():
+    app = _app(stack="flatten~conv_8_3_same_relu~dense_10_softmax")
+    assert not app.exception
+    assert "comes after Flatten" in app.error[0].value
+    assert app.button(key="train_start").disabled
+
+
+def test_editing_layers_updates_shapes_and_the_link():
+    app = _app(stack="flatten~dense_10_softmax")
+    app.selectbox(key="train_w_new_layer").set_value("Dropout").run()
+    app.button(key="train_add").click().run()
+    assert not app.exception
+    assert app.query_params["stack"] == "flatten~dropout_0.5~dense_10_softmax"
+    remove = [button for button in app.button if button.key and
+              button.key.startswith("train_remove_")]
+    remove[1].click().run()
+    assert app.query_params["stack"] == "flatten~dense_10_softmax"
+
+
+def test_bad_link_values_fall_back_to_defaults():
+    app = _app(epochs="many", optimizer="lion", stack="lstm_3")
+    assert not app.exception
+    assert app.number_input(key="train_w_epochs").value == 5
+    assert app.selectbox(key="train_w_optimizer").value == "adam"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_training_a_tiny_model_end_to_end(language):
+    app = _app(language, **TINY)
+    app.button(key="train_start").click().run()
+    assert not app.exception
+    snapshot = _wait_for_job(app)
+    assert snapshot.status == "done", snapshot.error
+    app.run()
+    assert not app.exception
+    name = snapshot.meta["name"]
+    assert name in app.session_state["session_models"]
+    assert app.session_state["model_choice"] == name
+    assert len(app.metric) == 3 and app.metric[2].value == "2"
+    assert app.query_params["job"] == snapshot.id
+    # The run is listed and its curves are overlaid.
+    assert app.multiselect(key="train_runs_picked").value
+    assert len(app.get("plotly_chart")) == 4  # Curves, confusion, per digit, runs.
+
+
+def test_save_into_models(tmp_path):
+    app = _app(**TINY)
+    app.button(key="train_start").click().run()
+    _wait_for_job(app)
+    app.run()
+    app.text_input[0].set_value("../My model!")
+    [save] = [button for button in app.button if button.label == "Save into models/"]
+    save.click().run()
+    assert not app.exception
+    saved = tmp_path / "models" / "My_model.keras"
+    assert saved.exists() and saved.with_suffix(".json").exists()
