@@ -100,10 +100,12 @@ if result is not None:
             panels.append((t("layers.mask"), result.mask))
         st.plotly_chart(charts.images_figure(panels), key="layers_output_chart")
     else:
-        st.plotly_chart(charts.images_figure([(t("layers.input"), digit)], height=260),
-                        key="layers_input_chart")
-        st.plotly_chart(charts.maps_figure(result.output, t("layers.output"), t("layers.map")),
-                        key="layers_output_chart")
+        input_column, output_column = st.columns([1, 3])
+        input_column.plotly_chart(charts.images_figure([(t("layers.input"), digit)], height=260),
+                                  key="layers_input_chart")
+        output_column.plotly_chart(charts.maps_figure(result.output, t("layers.output"),
+                                                      t("layers.map")),
+                                   key="layers_output_chart")
     config_tab, weights_tab = st.tabs([t("layers.config"), t("layers.weights")])
     config_tab.json(result.config, expanded=True)
     if result.weights:
