@@ -57,7 +57,7 @@ with st.sidebar:
                 st.error(error.message(st.session_state["language"]))
             else:
                 st.session_state["uploaded_model_file"] = (upload.name, digest, data)
-                st.session_state["model_choice"] = "uploaded"
+                session.select_model("uploaded")
                 st.rerun()
         else:
             st.caption(t("sidebar.model.loaded", name=upload.name))

@@ -71,7 +71,7 @@ def probability_bars(probabilities, x_title="", y_title="", height=280):
         go.Bar(
             x=[str(digit) for digit in range(10)], y=values, marker_color=colors,
             text=[f"{value:.0%}" if value >= 0.01 else "" for value in values],
-            textposition="outside", cliponaxis=False,
+            textposition="outside", cliponaxis=False, textfont={"size": 12},
             hovertemplate="%{x}: %{y:.2%}<extra></extra>",
         )
     )
@@ -100,7 +100,8 @@ def digit_image(image, title="", height=240):
     array = _as_gray(image)
     figure = go.Figure(_gray_heatmap(array, "x %{x}, y %{y}: %{z:.2f}"))
     figure.update_layout(
-        height=height, margin=_MARGIN, title={"text": title, "x": 0.5, "font": {"size": 14}},
+        height=height, margin={**_MARGIN, "t": 30 if title else 5},
+        title={"text": title, "x": 0.5, "font": {"size": 14}},
     )
     figure.update_xaxes(visible=False, constrain="domain")
     figure.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")

@@ -8,6 +8,7 @@ also runs alone (under AppTest). Page-specific keys carry the page's prefix
 import dataclasses
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from lib import cache, i18n
 
@@ -17,6 +18,8 @@ DEFAULTS = {
     "model_choice": "bundled",
     # Models trained in this session: {name: SessionModel}.
     "session_models": {},
+    # A choice for the model picker made after it was drawn in a run; applied at the next run.
+    "model_choice_request": None,
     # The last upload in the sidebar's model picker: (file name, SHA-256 digest, bytes).
     "uploaded_model_file": None,
     # The last digit drawn on /recognize, as the (28, 28) array the model saw.
@@ -67,6 +70,13 @@ def init_state():
     _leave_pages_directory_mode()
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value.copy() if isinstance(value, dict) else value)
+    request = st.session_state["model_choice_request"]
+    if request is not None:
+        try:
+            st.session_state["model_choice"] = request
+        except StreamlitAPIException:
+            return  # The picker is drawn already in this run: the next run applies it.
+        st.session_state["model_choice_request"] = None
 
 
 def _leave_pages_directory_mode():
@@ -95,7 +105,21 @@ def add_session_model(name, model, card=None):
     """Makes a model trained in this session selectable, and selects it."""
     init_state()
     st.session_state["session_models"][name] = SessionModel(name, model, card)
-    st.session_state["model_choice"] = name
+    select_model(name)
+
+
+def select_model(key):
+    """Selects `key` in the sidebar's model picker.
+
+    Pages run after the sidebar, and a widget's value cannot change once it is
+    drawn in a run: then the choice is recorded and applied at the start of the
+    next run (rerun the app to apply it at once).
+    """
+    init_state()
+    try:
+        st.session_state["model_choice"] = key
+    except StreamlitAPIException:
+        st.session_state["model_choice_request"] = key
 
 
 def model_choices():

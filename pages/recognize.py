@@ -68,7 +68,8 @@ if mode == "draw":
             bars.plotly_chart(charts.probability_bars(reading.probabilities, t("recognize.digit"),
                                                       t("recognize.probability")),
                               key="recognize_probabilities", config={"displayModeBar": False})
-            seen.plotly_chart(charts.digit_image(reading.steps.mnist, t("recognize.model_input")),
+            seen.caption(t("recognize.model_input"))
+            seen.plotly_chart(charts.digit_image(reading.steps.mnist, height=200),
                               key="recognize_model_input", config={"displayModeBar": False})
     if reading is not None and st.toggle(t("recognize.steps.show"), key="recognize_show_steps"):
         steps = reading.steps
