@@ -216,9 +216,11 @@ def _refuse_foreign_objects(config):
                     class_name=f"{module}.{class_name}",
                 )
             if class_name in ("__lambda__", "function", "Lambda", "TFSMLayer"):
-                raise InputError("model_layer_refused", layer=str(class_name), class_name=str(class_name))
+                raise InputError(
+                    "model_layer_refused", layer=str(class_name), class_name=str(class_name)
+                )
             stack.extend(item.values())
-        elif isinstance(item, list):
+        elif isinstance(item, (list, tuple)):
             stack.extend(item)
 
 
@@ -273,7 +275,7 @@ def _inbound_names(inbound_nodes):
                 names.append(history[0])
             else:
                 stack.extend(item.values())
-        elif isinstance(item, list):
+        elif isinstance(item, (list, tuple)):
             if len(item) in (3, 4) and isinstance(item[0], str) and isinstance(item[1], int):
                 names.append(item[0])  # Keras 2: [layer_name, node_index, tensor_index, kwargs]
             else:
@@ -363,12 +365,14 @@ def _rebuild_legacy_sequential(config, file):
             continue
         model_layers.append(_instantiate(layer["class_name"], layer["config"]))
     model = keras.Sequential([keras.Input(shape=EXPECTED_INPUT_SHAPE), *model_layers])
-    weights_group = file["model_weights"] if "model_weights" in file else file
+    weights_group = file.get("model_weights", file)
     for layer in model.layers:
         if not layer.weights:
             continue
         if layer.name not in weights_group:
-            raise InputError("model_unreadable", detail=f"no weights stored for layer {layer.name}.")
+            raise InputError(
+                "model_unreadable", detail=f"no weights stored for layer {layer.name}."
+            )
         group = weights_group[layer.name]
         names = [_text(name) for name in group.attrs.get("weight_names", [])]
         values = [np.asarray(group[name]) for name in names]

@@ -162,7 +162,9 @@ def make_optimizer(name, **kwargs):
             f"Its arguments are {sorted(entry['defaults'])}."
         )
     arguments = {**entry["defaults"], **kwargs}
-    learning_rate = learning_rate_schedule(float(arguments.pop("lr")), float(arguments.pop("decay")))
+    learning_rate = learning_rate_schedule(
+        float(arguments.pop("lr")), float(arguments.pop("decay"))
+    )
     return entry["class"](learning_rate=learning_rate, **arguments)
 
 

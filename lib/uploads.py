@@ -129,7 +129,7 @@ def _skip_reason(name):
     parts = [part for part in re.split(r"[\\/]", name) if part]
     if any(part == "__MACOSX" for part in parts):
         return "macos"
-    if any(part.startswith(".") for part in parts):
+    if any(part.startswith(".") and part not in (".", "..") for part in parts):
         return "hidden"
     if not name.lower().endswith(IMAGE_EXTENSIONS):
         return "not_image"
@@ -253,8 +253,7 @@ def to_rows(results, language="en"):
             "error": result.error.message(language) if result.error else "",
         }
         for digit in range(10):
-            row[f"p{digit}"] = (
-                None if result.probabilities is None else round(float(result.probabilities[digit]), 4)
-            )
+            probability = None if result.probabilities is None else result.probabilities[digit]
+            row[f"p{digit}"] = None if probability is None else round(float(probability), 4)
         rows.append(row)
     return rows

@@ -45,7 +45,8 @@ def phone_photo(digit, rng):
     height, width = 900, 1200
     ink = np.zeros((height, width), np.float32)
     size = int(rng.integers(420, 560))
-    top, left = int(rng.integers(120, height - size - 60)), int(rng.integers(200, width - size - 200))
+    top = int(rng.integers(120, height - size - 60))
+    left = int(rng.integers(200, width - size - 200))
     ink[top : top + size, left : left + size] = _large(digit, size)
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     light = 0.55 + 0.4 * (xs / width) * (0.7 + 0.3 * ys / height)  # A shadow on one side.
