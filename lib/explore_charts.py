@@ -209,5 +209,6 @@ def lines_figure(series, title, x_title, y_title, log_y=False, smooth=0):
                                     line={"color": color, "width": 2}))
     figure.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, height=320,
                          margin=_MARGIN, yaxis_type="log" if log_y else "linear",
+                         yaxis_exponentformat="power",
                          legend={"orientation": "h", "y": -0.25})
     return figure

@@ -27,6 +27,14 @@ def set_number(page, key, value):
     wait_for_app(page)
 
 
+def choose(page, key, option):
+    box = page.locator(f".st-key-{key}").get_by_role("combobox")
+    box.click()
+    box.fill(option)
+    box.press("Enter")
+    wait_for_app(page)
+
+
 def test_layer_argument_changes_the_feature_maps(page, app_url):
     page.goto(f"{app_url}/layers")
     wait_for_app(page)
@@ -41,6 +49,11 @@ def test_layer_argument_changes_the_feature_maps(page, app_url):
     after = chart(page, "layers_output_chart").screenshot()
     assert after != before
     screenshot(page, "explore-layers-conv2d-16-filters")
+
+    choose(page, "layers_type", "Dropout")
+    expect(page.get_by_text("Dropout mask (white: kept)")).to_be_visible()
+    screenshot(page, "explore-layers-dropout")
+    choose(page, "layers_type", "Conv2D")
 
     set_number(page, "layers_Conv2D_kernel_size_0", 30)
     expect(page.get_by_text("does not fit in the (28, 28) input")).to_be_visible()
@@ -71,8 +84,12 @@ def test_optimizers_page_in_chinese(page, app_url):
     page.goto(f"{app_url}/optimizers")
     wait_for_app(page)
     chart(page, "optimizers_contour")
+    choose(page, "language", "简体中文")
+    expect(page.get_by_role("heading", name="优化器", exact=True)).to_be_visible()
+    chart(page, "optimizers_contour")
     screenshot(page, "explore-optimizers")
     page.locator(".st-key-optimizers_mnist_run button").click()
     wait_for_app(page)
     chart(page, "optimizers_mnist_chart")
+    expect(page.get_by_text("最后 50 个批次的平均损失").first).to_be_visible()
     screenshot(page, "explore-optimizers-mnist")
