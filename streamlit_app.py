@@ -38,8 +38,15 @@ with st.sidebar:
             return t("sidebar.model.uploaded", name=st.session_state["uploaded_model_file"][0])
         return t("sidebar.model.session", name=key)
 
-    st.selectbox(t("sidebar.model"), options=session.model_choices(), format_func=model_label,
-                 key="model_choice")
+    # The picker is a view of the session's choice, one widget per language: a selectbox keeps
+    # its option by label, so the same widget under translated labels would drop the choice.
+    picker = f"sidebar_model_picker_{st.session_state['language']}"
+    choices = session.model_choices()
+    if st.session_state["model_choice"] not in choices:
+        session.select_model("bundled")
+    st.session_state[picker] = st.session_state["model_choice"]
+    st.selectbox(t("sidebar.model"), options=choices, format_func=model_label, key=picker,
+                 on_change=lambda key=picker: session.select_model(st.session_state[key]))
     upload = st.file_uploader(
         t("sidebar.model.upload"), type=["keras", "h5"], key="sidebar_model_upload",
         help=t("sidebar.model.upload_help", max_mb=model_files.MAX_MODEL_BYTES // 2**20,

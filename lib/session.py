@@ -8,7 +8,6 @@ also runs alone (under AppTest). Page-specific keys carry the page's prefix
 import dataclasses
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from lib import cache, i18n
 
@@ -18,8 +17,6 @@ DEFAULTS = {
     "model_choice": "bundled",
     # Models trained in this session: {name: SessionModel}.
     "session_models": {},
-    # A choice for the model picker made after it was drawn in a run; applied at the next run.
-    "model_choice_request": None,
     # The last upload in the sidebar's model picker: (file name, SHA-256 digest, bytes).
     "uploaded_model_file": None,
     # The last digit drawn on /recognize, as the (28, 28) array the model saw.
@@ -70,13 +67,6 @@ def init_state():
     _leave_pages_directory_mode()
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value.copy() if isinstance(value, dict) else value)
-    request = st.session_state["model_choice_request"]
-    if request is not None:
-        try:
-            st.session_state["model_choice"] = request
-        except StreamlitAPIException:
-            return  # The picker is drawn already in this run: the next run applies it.
-        st.session_state["model_choice_request"] = None
 
 
 def _leave_pages_directory_mode():
@@ -109,17 +99,13 @@ def add_session_model(name, model, card=None):
 
 
 def select_model(key):
-    """Selects `key` in the sidebar's model picker.
+    """Selects `key` (`"bundled"`, `"uploaded"` or a session model's name) as the active model.
 
-    Pages run after the sidebar, and a widget's value cannot change once it is
-    drawn in a run: then the choice is recorded and applied at the start of the
-    next run (rerun the app to apply it at once).
+    The sidebar's picker shows this choice from its next run on (pages run after
+    the sidebar is drawn).
     """
     init_state()
-    try:
-        st.session_state["model_choice"] = key
-    except StreamlitAPIException:
-        st.session_state["model_choice_request"] = key
+    st.session_state["model_choice"] = key
 
 
 def model_choices():

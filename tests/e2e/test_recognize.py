@@ -243,7 +243,13 @@ def test_legacy_h5_model_and_chinese(page, app_url, legacy_h5):
     draw(page, STROKES[2])
     expect(metric(page, "预测结果")).to_have_text("2", timeout=30_000)
     wait_for_app(page)
+    # The uploaded model stays chosen across the language switch and later runs.
+    expect(page.get_by_text("使用的模型：已上传：model.h5")).to_be_visible()
     screenshot(page, "recognize-zh")
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").nth(1).click()
+    page.get_by_role("option", name="内置 CNN（已训练）").click()
+    wait_for_app(page)
+    expect(page.get_by_text("使用的模型：内置 CNN（已训练）")).to_be_visible()
     choose_upload(page, "上传")
     expect(page.get_by_text("图片文件夹")).to_be_visible()
     screenshot(page, "recognize-zh-upload")
