@@ -150,6 +150,8 @@ def test_zip_with_good_and_bad_members(page, app_url, digits, tmp_path):
     expect(metric(page, "Skipped")).to_have_text("3")
     expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
     expect(page.locator(".st-key-recognize_grid")).to_be_visible()
+    page.set_viewport_size({"width": 1400, "height": 2300})  # The page scrolls inside its frame.
+    wait_for_app(page)
     screenshot(page, "recognize-zip")
 
     with page.expect_download() as download_info:
