@@ -130,8 +130,9 @@ def main():
     print(f"3. 12-megapixel JPEG photos ({arguments.photos})")
     labels = [int(mnist.y_test[i]) for i in range(arguments.photos)]
     photos = [photo_bytes(mnist.x_test[i], rng) for i in range(arguments.photos)]
+    named = zip(labels, photos, strict=True)
     batch = uploads.Batch(files=[(f"{label}/photo{i}.jpg", photo)
-                                 for i, (label, photo) in enumerate(zip(labels, photos, strict=True))])
+                                 for i, (label, photo) in enumerate(named)])
     runs = []
     for _ in range(3):
         started = time.perf_counter()
