@@ -267,8 +267,8 @@ def _crop_to_digit(ink):
     if rows.size == 0:
         raise InputError("blank")
     # Keep the soft edges of the strokes: grow the box by a pixel and the mask by one step.
-    top, bottom = max(rows[0] - 1, 0), min(rows[-1] + 2, ink.shape[0])
-    left, right = max(cols[0] - 1, 0), min(cols[-1] + 2, ink.shape[1])
+    top, bottom = max(int(rows[0]) - 1, 0), min(int(rows[-1]) + 2, ink.shape[0])
+    left, right = max(int(cols[0]) - 1, 0), min(int(cols[-1]) + 2, ink.shape[1])
     near_strokes = _grow(mask[top:bottom, left:right])
     crop = np.where(near_strokes, ink[top:bottom, left:right], 0.0).astype(np.float32)
     return _match_stroke_width(crop, mask[top:bottom, left:right])
@@ -334,7 +334,9 @@ def _fit_into_box(crop):
 def _centre(fitted):
     """Places the 20 x 20 digit in 28 x 28 with its centre of mass at the centre, like MNIST."""
     height, width = fitted.shape
-    centre_row, centre_col = ndimage.center_of_mass(fitted)
+    total = float(fitted.sum())
+    centre_row = float(fitted.sum(axis=1) @ np.arange(height)) / total
+    centre_col = float(fitted.sum(axis=0) @ np.arange(width)) / total
     half = MNIST_SIZE / 2.0
     top = int(np.clip(round(half - centre_row - 0.5), 0, MNIST_SIZE - height))
     left = int(np.clip(round(half - centre_col - 0.5), 0, MNIST_SIZE - width))

@@ -8,6 +8,7 @@ folders are skipped and counted. Names are only ever shown, never used as paths.
 """
 
 import collections
+import concurrent.futures
 import dataclasses
 import io
 import posixpath
@@ -177,6 +178,9 @@ def _read_member(archive, info):
 def recognize(model, batch, progress=None, chunk_size=inference.BATCH_SIZE):
     """Preprocesses and recognises every file of a batch.
 
+    Chunks are pipelined: while TensorFlow predicts one chunk (on its own
+    threads, without the GIL), the next chunk is decoded and preprocessed.
+
     Args:
         model: A Keras digit model.
         batch: A `Batch` from `gather`.
@@ -189,21 +193,35 @@ def recognize(model, batch, progress=None, chunk_size=inference.BATCH_SIZE):
     """
     results = []
     total = len(batch.files)
-    for start in range(0, total, chunk_size):
-        chunk = [_prepare(name, data) for name, data in batch.files[start : start + chunk_size]]
-        ready = [result for result in chunk if result.error is None]
-        if ready:
-            probabilities = inference.predict_proba(model, np.stack([r.image for r in ready]))
-            for result, row in zip(ready, probabilities, strict=True):
-                result.prediction = int(np.argmax(row))
-                result.confidence = float(row[result.prediction])
-                result.probabilities = row
-        results.extend(chunk)
-        if progress is not None:
-            progress(min(start + chunk_size, total), total)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as predictor:
+        pending = None
+        for start in range(0, total, chunk_size):
+            chunk = [_prepare(name, data) for name, data in batch.files[start : start + chunk_size]]
+            if pending is not None:
+                _finish(*pending, results, progress, total)
+            pending = (chunk, predictor.submit(_predict, model, chunk))
+        if pending is not None:
+            _finish(*pending, results, progress, total)
     results.extend(Result(file=name, label=label_from_name(name), error=error)
                    for name, error in batch.errors)
     return results
+
+
+def _predict(model, chunk):
+    ready = [result for result in chunk if result.error is None]
+    if ready:
+        probabilities = inference.predict_proba(model, np.stack([r.image for r in ready]))
+        for result, row in zip(ready, probabilities, strict=True):
+            result.prediction = int(np.argmax(row))
+            result.confidence = float(row[result.prediction])
+            result.probabilities = row
+
+
+def _finish(chunk, prediction, results, progress, total):
+    prediction.result()  # Re-raises anything the prediction raised.
+    results.extend(chunk)
+    if progress is not None:
+        progress(len(results), total)
 
 
 def _prepare(name, data):
