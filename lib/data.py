@@ -11,6 +11,7 @@ import gzip
 import importlib.util
 import os
 import socket
+import threading
 import urllib.parse
 
 import numpy as np
@@ -99,14 +100,26 @@ def keras_cache_path(filename="mnist.npz"):
 
 
 def can_connect(url, timeout=CONNECT_TIMEOUT):
-    """Whether a TCP connection to `url`'s host opens within `timeout` seconds."""
+    """Whether a TCP connection to `url`'s host opens within `timeout` seconds.
+
+    The whole attempt, name lookup included (which `socket` cannot time out),
+    runs in a daemon thread that is abandoned after `timeout`.
+    """
     parsed = urllib.parse.urlparse(url)
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    try:
-        with socket.create_connection((parsed.hostname, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
+    connected = threading.Event()
+
+    def attempt():
+        try:
+            with socket.create_connection((parsed.hostname, port), timeout=timeout):
+                connected.set()
+        except OSError:
+            pass
+
+    thread = threading.Thread(target=attempt, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return connected.is_set()
 
 
 def load_keras_mnist(allow_download=True):

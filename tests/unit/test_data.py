@@ -91,3 +91,12 @@ def test_subset_is_stratified():
     images = np.zeros((500, 28, 28), np.uint8)
     small_images, small_labels = data.subset(images, labels, 100)
     assert len(small_labels) == 100 and np.bincount(small_labels).tolist() == [10] * 10
+
+
+def test_can_connect_gives_up_on_a_slow_name_lookup(monkeypatch):
+    import socket
+
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: time.sleep(30))
+    started = time.monotonic()
+    assert not data.can_connect("https://example.invalid/", timeout=0.5)
+    assert time.monotonic() - started < 2
