@@ -425,6 +425,11 @@ _TRAIN = {
         "The model {name} is now selected in the sidebar: try it on Recognize.",
         "模型 {name} 已在侧边栏中选中：去“识别”页面试试吧。",
     ),
+    "train.use": ("Use {name} on every page", "在所有页面使用 {name}"),
+    "train.already_running": (
+        "A run of yours is already queued or running: stop it or wait for it to finish.",
+        "你已有一个训练在排队或进行中：请先停止它或等它完成。",
+    ),
     "train.result.accuracy": ("Test accuracy", "测试准确率"),
     "train.result.seconds": ("Training time", "训练时间"),
     "train.result.epochs": ("Epochs", "训练轮数"),

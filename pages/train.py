@@ -213,11 +213,16 @@ if st.button(t("train.start"), icon=":material/play_arrow:", type="primary", key
         return training.train_live(config, mnist, specs, job, watch_images=watch,
                                    database=database, name=name, command=command)
 
-    job = manager.submit(owner, work, meta={
-        "name": name, "watch": watch, "epochs": config.epochs, "x_test": mnist.x_test,
-        "y_test": mnist.y_test})
-    state["train_job"] = job.id
-    st.query_params["job"] = job.id
+    try:
+        job = manager.submit(owner, work, meta={
+            "name": name, "watch": watch, "epochs": config.epochs, "x_test": mnist.x_test,
+            "y_test": mnist.y_test})
+    except RuntimeError:  # A second click while a run is queued or running.
+        st.warning(t("train.already_running"), icon=":material/hourglass_top:")
+    else:
+        state["train_job"] = job.id
+        st.query_params["job"] = job.id
+        st.rerun()  # Draw the page again with Train disabled and the live view ticking.
 
 
 def describe_seconds(seconds):
@@ -228,13 +233,15 @@ def describe_seconds(seconds):
 
 
 watched = manager.job(state["train_job"]) if state["train_job"] else None
-# A finished run's model joins the sidebar's picker once (before the sidebar is drawn again).
+# A finished run's model joins the sidebar's picker once. The picker is already drawn in
+# this run (so it cannot be selected from here): rerun once so it lists the new model.
 snapshot = manager.snapshot(state["train_job"]) if state["train_job"] else None
 if snapshot is not None and not snapshot.active and snapshot.id not in state["train_finished"]:
-    if snapshot.result is not None:
-        session.add_session_model(snapshot.meta["name"], snapshot.result.result.model,
-                                  snapshot.result.card)
     state["train_finished"][snapshot.id] = {"downloads": {}}
+    if snapshot.result is not None:
+        state["session_models"][snapshot.meta["name"]] = session.SessionModel(
+            snapshot.meta["name"], snapshot.result.result.model, snapshot.result.card)
+        st.rerun()
 
 
 # Reruns only while the job is queued or running; they never interrupt a full run.
@@ -290,7 +297,13 @@ if snapshot is not None and not snapshot.active:
         name = snapshot.meta["name"]
         if snapshot.status == jobs.STOPPED:
             st.info(t("train.stopped", epochs=len(result.history)), icon=":material/stop_circle:")
-        st.success(t("train.added", name=name), icon=":material/check_circle:")
+        if state["model_choice"] == name:
+            st.success(t("train.added", name=name), icon=":material/check_circle:")
+        else:
+            # A callback runs before the sidebar's picker exists, so it may select the model.
+            st.button(t("train.use", name=name), icon=":material/check_circle:", type="primary",
+                      key="train_use", on_click=session.add_session_model,
+                      args=(name, result.model, live.card))
         accuracy, seconds, epochs = st.columns(3)
         accuracy.metric(t("train.result.accuracy"), f"{result.test_accuracy:.2%}")
         seconds.metric(t("train.result.seconds"), describe_seconds(result.seconds))
