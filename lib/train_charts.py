@@ -17,7 +17,7 @@ def _curves_figure(text, height):
                            horizontal_spacing=0.1)
     figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                          legend={"orientation": "h", "y": -0.2})
-    figure.update_xaxes(title_text=text["epoch"], dtick=1, rangemode="tozero")
+    figure.update_xaxes(title_text=text["epoch"], dtick=1)
     figure.update_yaxes(rangemode="tozero", row=1, col=1)
     figure.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
     return figure
@@ -120,6 +120,6 @@ def per_digit_accuracy(per_digit, text, height=300):
                textposition="outside", marker_color=_TRAIN_COLOUR)
     )
     figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                         xaxis={"title": text["digit"]},
+                         xaxis={"title": text["digit"], "type": "category"},
                          yaxis={"title": text["accuracy"], "range": [0, 1.1], "tickformat": ".0%"})
     return figure
