@@ -92,7 +92,7 @@ def write_keras224_h5(path, layer_configs, weights_by_layer):
             layer_group = group.create_group(name)
             values = weights_by_layer.get(name, [])
             suffixes = ["kernel:0", "bias:0"][: len(values)]
-            weight_names = [f"{name}/{suffix}".encode("utf-8") for suffix in suffixes]
+            weight_names = [f"{name}/{suffix}".encode() for suffix in suffixes]
             layer_group.attrs["weight_names"] = np.array(weight_names, dtype="S")
             for weight_name, value in zip(weight_names, values, strict=True):
                 layer_group.create_dataset(weight_name.decode("utf-8"), data=value)
