@@ -28,7 +28,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
+from PIL import Image, JpegImagePlugin  # noqa: E402
 
 from lib import data, inference, models, preprocess, uploads  # noqa: E402
 
@@ -140,14 +140,15 @@ def main():
         runs.append(time.perf_counter() - started)
     photo_rate = arguments.photos / statistics.median(runs)
     accuracy = uploads.summary(results)["accuracy"]
-    draft = Image.Image.draft
-    Image.Image.draft = lambda self, mode, size: None  # The same path, decoding at full size.
+    draft = JpegImagePlugin.JpegImageFile.draft
+    # The same path, decoding at full size.
+    JpegImagePlugin.JpegImageFile.draft = lambda self, mode, size: None
     try:
         started = time.perf_counter()
         uploads.recognize(model, batch)
         full_rate = arguments.photos / (time.perf_counter() - started)
     finally:
-        Image.Image.draft = draft
+        JpegImagePlugin.JpegImageFile.draft = draft
     print(f"   gather + recognize (draft decode) {photo_rate:8.1f} photos/s  (target >= 20; "
           f"accuracy {accuracy:.0%})")
     print(f"   baseline, full-size decode        {full_rate:8.1f} photos/s")
