@@ -85,7 +85,9 @@ def test_training_a_tiny_model_end_to_end(language):
     assert not app.exception
     name = snapshot.meta["name"]
     assert name in app.session_state["session_models"]
+    app.button(key="train_use").click().run()
     assert app.session_state["model_choice"] == name
+    assert app.success[-1].value.startswith("The model" if language == "en" else "模型")
     assert len(app.metric) == 3 and app.metric[2].value == "2"
     assert app.query_params["job"] == snapshot.id
     # The run is listed and its curves are overlaid.
