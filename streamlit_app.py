@@ -30,12 +30,14 @@ with st.sidebar:
         key="language",
     )
     t = session.translator()
+    uploaded_file = st.session_state["uploaded_model_file"]
 
     def model_label(key):
+        # Reads no session state: the label is also computed outside the script run (AppTest).
         if key == "bundled":
             return t("sidebar.model.bundled")
         if key == "uploaded":
-            return t("sidebar.model.uploaded", name=st.session_state["uploaded_model_file"][0])
+            return t("sidebar.model.uploaded", name=uploaded_file[0])
         return t("sidebar.model.session", name=key)
 
     # The picker is a view of the session's choice, one widget per language: a selectbox keeps

@@ -102,9 +102,8 @@ def select_model(key):
     """Selects `key` (`"bundled"`, `"uploaded"` or a session model's name) as the active model.
 
     The sidebar's picker shows this choice from its next run on (pages run after
-    the sidebar is drawn).
+    the sidebar is drawn). Safe in widget callbacks.
     """
-    init_state()
     st.session_state["model_choice"] = key
 
 

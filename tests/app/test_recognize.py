@@ -1,0 +1,242 @@
+"""AppTest of pages/recognize.py: drawing (the canvas replaced), uploads, both languages.
+
+AppTest cannot draw on `streamlit-drawable-canvas`, so a stand-in module named
+`streamlit_drawable_canvas` returns the pixels a test "drew"; the page's
+`draw_canvas` imports it like the real one.
+"""
+
+import io
+import pathlib
+import sys
+import types
+import zipfile
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from lib import i18n
+
+PAGE = str(pathlib.Path(__file__).resolve().parents[2] / "pages" / "recognize.py")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    from lib import data
+
+    return data.load_embedded()
+
+
+@pytest.fixture
+def canvas(monkeypatch):
+    """A stand-in canvas: set `canvas.pixels` to what the student drew (or `None`)."""
+    state = types.SimpleNamespace(pixels=None, calls=[])
+
+    def st_canvas(**kwargs):
+        state.calls.append(kwargs)
+        return types.SimpleNamespace(image_data=state.pixels)
+
+    module = types.ModuleType("streamlit_drawable_canvas")
+    module.st_canvas = st_canvas
+    monkeypatch.setitem(sys.modules, "streamlit_drawable_canvas", module)
+    return state
+
+
+def drawn(digit):
+    """A `(28, 28)` MNIST digit as the canvas returns it: black strokes in the alpha channel."""
+    alpha = np.asarray(Image.fromarray(digit).resize((280, 280), Image.Resampling.BICUBIC))
+    rgba = np.zeros((280, 280, 4), np.uint8)
+    rgba[..., 3] = alpha
+    return rgba
+
+
+def png(array):
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _app(language="en", **state):
+    app = AppTest.from_file(PAGE, default_timeout=90)
+    app.session_state["language"] = language
+    for key, value in state.items():
+        app.session_state[key] = value
+    return app.run()
+
+
+def _t(language):
+    return i18n.translator(language)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_empty_canvas_shows_a_hint_not_a_guess(canvas, language):
+    app = _app(language)
+    assert not app.exception
+    assert [info.value for info in app.info] == [_t(language)("recognize.draw.empty")]
+    assert not app.metric
+    canvas.pixels = np.zeros((280, 280, 4), np.uint8)  # Touched, then erased: still blank.
+    app.run()
+    assert not app.exception and not app.metric and len(app.info) == 1
+    assert canvas.calls[-1]["drawing_mode"] == "freedraw"
+    assert canvas.calls[-1]["return_image_data"] is True
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_drawn_digit_is_predicted(canvas, mnist, language):
+    t = _t(language)
+    index = int(np.flatnonzero(mnist.y_test == 3)[0])
+    canvas.pixels = drawn(mnist.x_test[index])
+    app = _app(language)
+    assert not app.exception
+    prediction, confidence = app.metric
+    assert prediction.label == t("recognize.prediction")
+    assert prediction.label == ("Prediction" if language == "en" else "预测结果")
+    assert prediction.value == "3"
+    assert confidence.value.endswith("%")
+    assert not app.warning
+    last = app.session_state["recognize_last_digit"]
+    assert last.shape == (28, 28) and last.max() == pytest.approx(1.0)
+    charts = app.get("plotly_chart")
+    assert len(charts) == 2
+
+    app.toggle(key="recognize_show_steps").set_value(True).run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 3
+    assert t("recognize.steps.explain", box=20) in [caption.value for caption in app.caption]
+
+
+def test_brush_width_and_clear(canvas, mnist):
+    canvas.pixels = drawn(mnist.x_test[0])
+    app = _app()
+    app.slider(key="recognize_brush").set_value(12).run()
+    assert canvas.calls[-1]["stroke_width"] == 12
+    first_key = canvas.calls[-1]["key"]
+    app.button(key="recognize_clear").click().run()
+    assert not app.exception
+    assert app.session_state["recognize_canvas_version"] == 1
+    assert canvas.calls[-1]["key"] != first_key  # A new canvas key clears the drawing.
+
+
+def _constant_model(probabilities):
+    """A model that answers `probabilities` whatever it is shown."""
+    import keras
+
+    model = keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    kernel, _ = model.layers[-1].get_weights()
+    model.layers[-1].set_weights([np.zeros_like(kernel), np.log(np.asarray(probabilities))])
+    return model
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_low_confidence_names_the_runner_up_with_a_session_model(canvas, mnist, language):
+    from lib import session
+
+    probabilities = np.full(10, 0.02)
+    probabilities[[5, 8]] = [0.5, 0.34]
+    model = _constant_model(probabilities / probabilities.sum())
+    canvas.pixels = drawn(mnist.x_test[0])
+    app = _app(language, session_models={"unsure": session.SessionModel("unsure", model)},
+               model_choice="unsure")
+    assert not app.exception
+    assert app.metric[0].value == "5"
+    (warning,) = app.warning
+    assert warning.value == _t(language)("recognize.low_confidence", runner_up=8,
+                                         probability=0.34)
+    assert "unsure" in app.caption[0].value
+
+
+def _upload_app(language="en"):
+    app = _app(language)
+    app.segmented_control(key="recognize_mode").set_value("upload").run()
+    assert not app.exception
+    return app
+
+
+def _metrics(app):
+    return {metric.label: metric.value for metric in app.metric}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_upload_zip_and_files_with_bad_members(canvas, mnist, language):
+    t = _t(language)
+    app = _upload_app(language)
+    assert app.info[0].value == t("recognize.upload.empty")
+    assert "50 MB" in app.caption[1].value and "5,000" in app.caption[1].value
+    uploader = app.file_uploader(key="recognize_files")
+    assert uploader.accept_multiple_files
+    assert {"png", "jpg", "jpeg", "bmp", "gif", "webp", "tiff", "zip"} <= {
+        kind.lstrip(".") for kind in uploader.allowed_type}
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for index in range(12):
+            zipped.writestr(f"num-draft/num{mnist.y_test[index]}_{index}.png",
+                            png(255 - mnist.x_test[index]))
+        zipped.writestr("num-draft/broken.png", b"\x89PNG\r\n\x1a\n broken")
+        zipped.writestr("__MACOSX/num-draft/._num1.png", b"x")
+        zipped.writestr("num-draft/notes.txt", b"x")
+    uploader.set_value([
+        ("num-draft.zip", archive.getvalue(), "application/zip"),
+        ("digit_7.png", png(mnist.x_test[np.flatnonzero(mnist.y_test == 7)[0]]), "image/png"),
+        ("empty.png", b"", "image/png"),
+    ]).run()
+    assert not app.exception
+    metrics = _metrics(app)
+    assert metrics[t("recognize.upload.recognised")] == "13"
+    assert metrics[t("recognize.upload.unusable")] == "2"
+    assert metrics[t("recognize.upload.skipped")] == "2"
+    assert metrics[t("recognize.upload.accuracy")].endswith("%")
+    table = app.dataframe[0].value
+    assert len(table) == 15
+    errors = dict(zip(table["file"], table["error"], strict=True))
+    assert errors["empty.png"] == i18n.text("error.empty_file", language)
+    assert errors["num-draft.zip/num-draft/broken.png"] in {
+        i18n.text("error.truncated", language), i18n.text("error.not_an_image", language)}
+    # Wrong answers first, then unusable files.
+    ranks = [0 if correct is False else 1 if error else 2
+             for correct, error in zip(table["correct"], table["error"], strict=True)]
+    assert ranks == sorted(ranks) and ranks.count(1) == 2
+    assert app.session_state["recognize_batch"] is not None
+    assert len(app.get("plotly_chart")) == 2  # Per-digit accuracy and the thumbnail grid.
+    assert app.get("download_button")
+
+
+def test_zip_bomb_is_refused_and_the_rest_recognised(canvas, mnist):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("bomb.png", b"\0" * (8 * 2**20))
+    app = _upload_app()
+    app.file_uploader(key="recognize_files").set_value([
+        ("bomb.zip", archive.getvalue(), "application/zip"),
+        ("num4.png", png(mnist.x_test[np.flatnonzero(mnist.y_test == 4)[0]]), "image/png"),
+    ]).run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert len(table) == 2
+    bomb = table[table["file"] == "bomb.zip"].iloc[0]
+    assert "zip bomb" in bomb["error"]
+    assert table[table["file"] == "num4.png"].iloc[0]["prediction"] == 4
+
+
+def test_folder_upload_pages_the_grid(canvas, mnist):
+    app = _upload_app()
+    folder = app.file_uploader(key="recognize_folder")
+    assert folder.accept_directory
+    files = [(f"num-draft/{mnist.y_test[i]}/scan_{i}.png", png(mnist.x_test[i]), "image/png")
+             for i in range(25)]
+    files.append(("num-draft/.DS_Store", b"\0\0", "application/octet-stream"))
+    folder.set_value(files).run()
+    assert not app.exception
+    assert _metrics(app)["Recognised"] == "25" and _metrics(app)["Skipped"] == "1"
+    page = app.number_input(key="recognize_grid_page")
+    assert page.max == 2
+    page.set_value(2).run()
+    assert not app.exception
+    # Paging reuses the recognised batch; it does not recognise again.
+    assert app.session_state["recognize_batch"][1][0].file.startswith("num-draft/")
