@@ -8,8 +8,9 @@ the worker writes progress under the job's lock.
 
 Sessions are represented by `Owner` handles, kept in the session's state and
 held here only weakly: when a session ends and its state is dropped, the jobs
-it alone was watching are cancelled. Nothing here imports Streamlit or
-TensorFlow.
+it alone was watching are cancelled after a grace period, unless a new
+session of the same browser (a reload) has taken them over. Nothing here
+imports Streamlit or TensorFlow.
 """
 
 import collections
@@ -25,6 +26,8 @@ import weakref
 
 MAX_CONCURRENT_ENV = "DIGITLAB_MAX_TRAININGS"
 DEFAULT_MAX_CONCURRENT = 1
+# How long a job nobody watches keeps running: long enough for a reload to take it over.
+DEFAULT_GRACE_SECONDS = 30.0
 
 # A job's status: waiting, working, or one of the final ones.
 QUEUED, RUNNING, DONE, STOPPED, FAILED, CANCELLED = (
@@ -54,10 +57,16 @@ def max_concurrent_from_env(default=DEFAULT_MAX_CONCURRENT):
 
 
 class Owner:
-    """A session's handle: keep it in the session's state; jobs hold it weakly."""
+    """A session's handle: keep it in the session's state; jobs hold it weakly.
 
-    def __init__(self):
+    Args:
+        browser: An id of the browser the session runs in (stable across
+            reloads), or `None` when unknown.
+    """
+
+    def __init__(self, browser=None):
         self.id = uuid.uuid4().hex
+        self.browser = browser
 
 
 @dataclasses.dataclass
@@ -120,6 +129,8 @@ class Job:
         self.stop_requested = False
         self.cancelled = False
         self.owners = set()
+        self.browser = None
+        self.unwatched_since = None
         self.created = time.time()
         self.started = None
         self.finished = None
@@ -173,15 +184,18 @@ class JobManager:
             `DIGITLAB_MAX_TRAININGS` environment variable, else 1).
         keep_finished: How many finished jobs to remember (so a reloaded
             page can still show its result).
+        grace_seconds: How long a job whose sessions all ended keeps going,
+            waiting for a reload of the same browser to take it over.
     """
 
-    def __init__(self, max_concurrent=None, keep_finished=64):
+    def __init__(self, max_concurrent=None, keep_finished=64, grace_seconds=DEFAULT_GRACE_SECONDS):
         if max_concurrent is None:
             max_concurrent = max_concurrent_from_env()
         if max_concurrent < 1:
             raise ValueError(f"Expected max_concurrent >= 1. Received {max_concurrent}.")
         self.max_concurrent = max_concurrent
         self.keep_finished = keep_finished
+        self.grace_seconds = grace_seconds
         self._lock = threading.RLock()
         self._jobs = collections.OrderedDict()
         self._queue = collections.deque()
@@ -192,9 +206,14 @@ class JobManager:
 
     # Owners.
 
-    def new_owner(self):
-        """A fresh `Owner` for a session, cancelling its jobs when it is garbage-collected."""
-        owner = Owner()
+    def new_owner(self, browser=None):
+        """A fresh `Owner` for a session; its jobs end when it is garbage-collected.
+
+        Args:
+            browser: An id of the session's browser, stable across reloads
+                (see `attach_browser`), or `None`.
+        """
+        owner = Owner(browser)
         weakref.finalize(owner, self._gone.put, owner.id)
         return owner
 
@@ -203,29 +222,41 @@ class JobManager:
         self._gone.put(owner.id)
         self._reap()
 
-    def attach(self, job_id, owner):
-        """Lets another session (e.g. the same user after a reload) watch and keep a job.
+    def attach_browser(self, owner):
+        """Lets a new session of the same browser (a reload) watch and keep its latest job.
+
+        Only the browser that started a job can take it over: a link shared
+        with others never hands them someone else's run.
 
         Returns:
-            The `Job`, or `None` if there is no such job.
+            The browser's most recent `Job`, or `None`.
         """
+        if owner.browser is None:
+            return None
         with self._lock:
-            job = self._jobs.get(job_id)
-            if job is not None:
-                job.owners.add(owner.id)
+            mine = [job for job in self._jobs.values() if job.browser == owner.browser]
+            if not mine:
+                return None
+            job = mine[-1]
+            job.owners.add(owner.id)
+            job.unwatched_since = None
             return job
 
     def _reap(self):
-        if self._gone.empty():
-            return
+        """Ends the jobs nobody has watched for `grace_seconds`."""
         with self._lock:
+            now = time.monotonic()
             while not self._gone.empty():
                 owner_id = self._gone.get()
-                for job in list(self._jobs.values()):
+                for job in self._jobs.values():
                     if owner_id in job.owners:
                         job.owners.discard(owner_id)
-                        if not job.owners and job.status in ACTIVE:
-                            self._cancel(job)
+                        if not job.owners:
+                            job.unwatched_since = now
+            for job in list(self._jobs.values()):
+                if (job.status in ACTIVE and not job.owners and job.unwatched_since is not None
+                        and now - job.unwatched_since >= self.grace_seconds):
+                    self._cancel(job)
 
     # Jobs.
 
@@ -255,6 +286,7 @@ class JobManager:
             job = Job(work, meta)
             job._manager = self
             job.owners.add(owner.id)
+            job.browser = owner.browser
             self._jobs[job.id] = job
             self._queue.append(job)
             self._forget_old()

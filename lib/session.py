@@ -6,6 +6,8 @@ also runs alone (under AppTest). Page-specific keys carry the page's prefix
 """
 
 import dataclasses
+import hashlib
+import itertools
 
 import streamlit as st
 
@@ -132,3 +134,20 @@ def active_model():
     return ActiveModel(
         "bundled", t("sidebar.model.bundled"), cache.bundled_model(), cache.bundled_card()
     )
+
+
+def browser_id():
+    """An id of the user's browser that survives reloads, or `None` (e.g. under AppTest).
+
+    Streamlit gives every browser an XSRF cookie, `2|mask|masked_token|time`;
+    the token under the mask stays the same across reloads and tabs of one
+    browser and differs between browsers. Only its hash is used.
+    """
+    cookie = st.context.cookies.get("_streamlit_xsrf") if st.context.cookies else None
+    try:
+        version, mask, masked, created = cookie.split("|")
+        token = bytes(a ^ b for a, b in zip(bytes.fromhex(masked),
+                                            itertools.cycle(bytes.fromhex(mask))))
+    except (AttributeError, ValueError):
+        return None
+    return hashlib.sha256(token + created.encode()).hexdigest()[:16]

@@ -29,9 +29,10 @@ def with_ids(stack):
     return [{**spec, "id": uuid.uuid4().hex[:8]} for spec in stack]
 
 
-# This session's handle in the server-wide queue: when the session ends, its jobs end.
+# This session's handle in the server-wide queue: when the session ends, its jobs end
+# (after a grace period in which a reload of the same browser takes them over).
 if state["train_owner"] is None:
-    state["train_owner"] = manager.new_owner()
+    state["train_owner"] = manager.new_owner(browser=session.browser_id())
 owner = state["train_owner"]
 
 # The first visit of this session takes its settings (and a running job) from the link.
@@ -46,9 +47,9 @@ if state["train_settings"] is None:
     state["train_settings"], state["train_stack"] = settings, with_ids(stack)
     if ignored:
         st.toast(t("train.link.ignored", names=", ".join(ignored)), icon=":material/link_off:")
-    job_id = st.query_params.get("job")
-    if job_id and manager.attach(job_id, owner) is not None:
-        state["train_job"] = job_id
+    reloaded = manager.attach_browser(owner)
+    if reloaded is not None:
+        state["train_job"] = reloaded.id
 settings, stack = state["train_settings"], state["train_stack"]
 
 
@@ -186,12 +187,10 @@ with fit_settings:
     settings["augment"] = right.toggle(t("train.augment"), key=widget("augment",
                                        settings["augment"]), help=t("train.augment_help"))
 
-# The link reproduces this setup (and finds the running job again after a reload).
+# The link reproduces this setup.
 query = training.settings_to_query(settings)
 if problem is None:
     query["stack"] = layer_stack.to_query(stack)
-if state["train_job"]:
-    query["job"] = state["train_job"]
 if query != st.query_params.to_dict():
     st.query_params.from_dict(query)
 
@@ -204,7 +203,7 @@ if st.button(t("train.start"), icon=":material/play_arrow:", type="primary", key
     config = training.config_from_settings(settings)
     name = f"{settings['preset'] if unchanged else 'custom'}-{datetime.datetime.now():%H%M%S}"
     command = training.cli_command(settings) if unchanged else "/train?" + "&".join(
-        f"{key}={value}" for key, value in query.items() if key != "job")
+        f"{key}={value}" for key, value in query.items())
     watch = mnist.x_test[[int(np.flatnonzero(mnist.y_test == digit)[0]) for digit in range(10)]]
     specs = layer_stack.normalize(stack)
 
@@ -221,7 +220,6 @@ if st.button(t("train.start"), icon=":material/play_arrow:", type="primary", key
         st.warning(t("train.already_running"), icon=":material/hourglass_top:")
     else:
         state["train_job"] = job.id
-        st.query_params["job"] = job.id
         st.rerun()  # Draw the page again with Train disabled and the live view ticking.
 
 

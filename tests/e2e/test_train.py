@@ -89,6 +89,11 @@ def test_stop_survives_page_switches_and_the_model_recognises(page, train_url):
     wait_for_app(page)
     expect(page.locator(".st-key-train_stop button")).to_be_visible(timeout=30_000)
     expect(page.locator(".st-key-train_live_curves")).to_be_visible(timeout=30_000)
+    # A reload is a new session: the same browser takes its run over, and only one runs.
+    page.reload()
+    wait_for_app(page)
+    expect(page.locator(".st-key-train_stop button")).to_be_visible(timeout=30_000)
+    expect(page.locator(".st-key-train_start button")).to_be_disabled()
     page.locator(".st-key-train_stop button").click()
     try:
         expect(page.get_by_text(re.compile(r"Stopped after \d+ epoch"))).to_be_visible(

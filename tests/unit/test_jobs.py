@@ -70,7 +70,7 @@ def test_one_active_job_per_session():
 
 
 def test_session_end_cancels_running_and_queued_jobs():
-    manager = jobs.JobManager(max_concurrent=1)
+    manager = jobs.JobManager(max_concurrent=1, grace_seconds=0)
     release = threading.Event()
     owner, other = manager.new_owner(), manager.new_owner()
     running = manager.submit(owner, _blocking_work(release))
@@ -85,19 +85,31 @@ def test_session_end_cancels_running_and_queued_jobs():
     assert manager.counts() == (0, 0)
 
 
-def test_a_reloaded_session_can_attach_and_keep_the_job():
-    manager = jobs.JobManager(max_concurrent=1)
+def test_a_reload_in_the_same_browser_takes_the_job_over():
+    manager = jobs.JobManager(max_concurrent=1, grace_seconds=0.3)
     release = threading.Event()
-    old, new = manager.new_owner(), manager.new_owner()
+    old = manager.new_owner(browser="browser-a")
     job = manager.submit(old, _blocking_work(release))
-    assert manager.attach(job.id, new) is job
-    manager.end_owner(old)
-    assert _wait_for(lambda: job.snapshot().status == "running")
-    time.sleep(0.05)
+    manager.end_owner(old)  # The page reloads: the old session ends first...
+    time.sleep(0.1)
+    new = manager.new_owner(browser="browser-a")
+    assert manager.attach_browser(new) is job  # ...and the new one takes the job within grace.
+    time.sleep(0.4)
     assert job.snapshot().status == "running"
     release.set()
     assert job.wait(5) and job.snapshot().status == "done"
-    assert manager.attach("no-such-job", new) is None
+
+
+def test_another_browser_never_gets_the_job():
+    manager = jobs.JobManager(max_concurrent=1, grace_seconds=0.2)
+    release = threading.Event()
+    teacher = manager.new_owner(browser="teacher")
+    job = manager.submit(teacher, _blocking_work(release))
+    student = manager.new_owner(browser="student")
+    assert manager.attach_browser(student) is None
+    assert manager.attach_browser(manager.new_owner()) is None  # Unknown browser.
+    manager.end_owner(teacher)
+    assert _wait_for(lambda: manager.snapshot(job.id).status == "cancelled")
 
 
 def test_stop_keeps_what_work_returned_and_a_queued_stop_cancels():
