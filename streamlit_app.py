@@ -19,6 +19,8 @@ pages = [
             url_path="layers"),
     st.Page("pages/activations.py", title=t("nav.activations"), icon=":material/show_chart:",
             url_path="activations"),
+    st.Page("pages/inside.py", title=t("nav.inside"), icon=":material/biotech:",
+            url_path="inside"),
     st.Page("pages/optimizers.py", title=t("optimizers.nav"), icon=":material/route:",
             url_path="optimizers"),
 ]

@@ -143,3 +143,25 @@ def explore_mnist_curve(optimizer, steps, arguments):
     digits = mnist()
     return explore.mnist_loss_curve(digits.x_train, digits.y_train, optimizer, steps=steps,
                                     **arguments)
+
+
+# /inside: test-set statistics and filter patterns of `lib.inspection`, computed once per model.
+# `model_key` names the model stably ("bundled", a session model's name and id, an upload's
+# digest); the model itself is passed unhashed.
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def inside_test_statistics(model_key, data_key, _model):
+    """`lib.inspection.test_statistics` on the test split of `mnist()` (`data_key` names it)."""
+    from lib import inspection
+
+    digits = mnist()
+    return inspection.test_statistics(_model, digits.x_test, digits.y_test)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def inside_filter_pattern(model_key, layer_name, filter_index, _model):
+    """`lib.inspection.filter_pattern`: float32 `(28, 28)`."""
+    from lib import inspection
+
+    return inspection.filter_pattern(_model, layer_name, filter_index)

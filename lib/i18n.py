@@ -771,6 +771,122 @@ _EXPLORE = {  # /layers, /activations and the optimizers view
                                   "{name}：损失变成了 NaN（lr 太大）。"),
 }
 
+_INSIDE = {  # /inside
+    "inside.title": ("Inside the model", "模型内部"),
+    "inside.intro": (
+        "Pick a digit and follow it through the active model: what every layer makes of it, what the filters look for, which pixels decided the answer, and where the model goes wrong on the test set.",
+        "选一个数字，跟着它走一遍当前模型：每一层把它变成了什么、卷积核在找什么、哪些像素决定了答案，以及模型在测试集上错在哪里。",
+    ),
+    "inside.using": ("Looking inside: {model}", "正在查看：{model}"),
+    "inside.stats.computing": ("Running the model on the test digits (once per model)…", "正在用测试集运行模型（每个模型只算一次）…"),
+    "inside.source": ("Input", "输入"),
+    "inside.source.drawn": (":material/history: Last drawn on Recognize", ":material/history: 识别页最后写的数字"),
+    "inside.source.draw": (":material/draw: Draw", ":material/draw: 手写"),
+    "inside.source.upload": (":material/upload_file: Upload", ":material/upload_file: 上传"),
+    "inside.source.test": (":material/dataset: Test digit", ":material/dataset: 测试集数字"),
+    "inside.drawn.none": (
+        "Nothing drawn yet: draw a digit on the Recognize page, or pick another input.",
+        "还没有写过数字：先在“识别”页写一个，或选择其他输入。",
+    ),
+    "inside.draw.empty": ("Draw one digit, large and in the middle.", "在中间写一个大一点的数字。"),
+    "inside.upload": ("Picture of one digit", "一个数字的图片"),
+    "inside.upload.empty": ("Upload a picture of one handwritten digit.", "上传一张手写数字的图片。"),
+    "inside.test.mode": ("Which test digit", "哪个测试数字"),
+    "inside.test.any": ("By number", "按编号"),
+    "inside.test.class": ("By digit", "按数字类别"),
+    "inside.test.mistake": ("A mistake", "模型认错的"),
+    "inside.test.index": ("Test digit number (0 to {count:,} - 1)", "测试数字编号（0 到 {count:,} - 1）"),
+    "inside.test.random": ("Random", "随机"),
+    "inside.test.digit": ("Digit", "数字"),
+    "inside.test.nth": ("Which one", "第几个"),
+    "inside.mistake.caption": ("#{index}: {label} → {prediction} ({confidence:.0%})", "#{index}：{label} → {prediction}（{confidence:.0%}）"),
+    "inside.mistakes.none": ("The model gets every test digit right.", "模型认对了所有测试数字。"),
+    "inside.input": ("Model input", "模型输入"),
+    "inside.prediction": ("Prediction", "预测结果"),
+    "inside.confidence": ("Confidence", "置信度"),
+    "inside.label": ("True digit: {label}", "真实数字：{label}"),
+    "inside.digit": ("digit", "数字"),
+    "inside.probability": ("probability", "概率"),
+    "inside.needs_input": ("Pick an input above first.", "请先在上面选择一个输入。"),
+    "inside.tab.layers": (":material/layers: Layer by layer", ":material/layers: 逐层查看"),
+    "inside.tab.filters": (":material/filter: Filters", ":material/filter: 卷积核"),
+    "inside.tab.why": (":material/visibility: Why this answer", ":material/visibility: 为什么是这个答案"),
+    "inside.tab.errors": (":material/error_outline: Where it goes wrong", ":material/error_outline: 错在哪里"),
+    "inside.layers.explain": (
+        "Every layer's output for this digit. Convolution layers make one feature map per filter: bright where the filter found its pattern. Pooling keeps the strongest value of each 2 x 2 block, halving the size. Dense layers turn everything into one list of numbers (bars), and the last one gives the ten probabilities.",
+        "这个数字在每一层的输出。卷积层的每个卷积核生成一张特征图：找到它要找的图案的地方就亮。池化层在每个 2 x 2 区域里只保留最大值，尺寸减半。全连接层把所有信息变成一串数字（柱状图），最后一层给出十个概率。",
+    ),
+    "inside.col.layer": ("Layer", "层"),
+    "inside.col.type": ("Type", "类型"),
+    "inside.col.shape": ("Output shape", "输出形状"),
+    "inside.col.params": ("Parameters", "参数量"),
+    "inside.layer.header": ("**{name}** · `{kind}` · output {shape} · {params:,} parameters", "**{name}** · `{kind}` · 输出 {shape} · {params:,} 个参数"),
+    "inside.layer.maps": ("{count} feature maps (red: positive, blue: negative).", "{count} 张特征图（红色为正，蓝色为负）。"),
+    "inside.layer.vector": ("{count} values, {active} of them not zero.", "{count} 个值，其中 {active} 个不为零。"),
+    "inside.layer.dropout": ("Dropout only acts while training: here it passes its input on unchanged.", "Dropout 只在训练时起作用：这里它把输入原样传下去。"),
+    "inside.layer.probabilities": ("The output: softmax turns the last scores into ten probabilities that sum to 1.", "输出层：softmax 把最后的分数变成十个加起来等于 1 的概率。"),
+    "inside.map": ("map {index}", "特征图 {index}"),
+    "inside.unit": ("unit", "神经元"),
+    "inside.value": ("value", "数值"),
+    "inside.filters.none": ("This model has no convolution layer, so it has no filters to show.", "这个模型没有卷积层，所以没有卷积核可看。"),
+    "inside.filters.kernels": (
+        "The kernels of the first convolution layer (`{layer}`), as the model learned them: each slides over the digit and responds where the picture looks like it (red weights want ink, blue ones want background).",
+        "第一个卷积层（`{layer}`）学到的卷积核：每个卷积核在数字上滑动，在图像与它相像的地方响应（红色权重喜欢笔画，蓝色喜欢背景）。",
+    ),
+    "inside.filter.hover": ("filter {index}", "卷积核 {index}"),
+    "inside.filter": ("Filter", "卷积核"),
+    "inside.filters.ascent": (
+        "Deeper filters combine earlier ones, so their kernels mean little as pictures. Instead, start from faint noise and change the pixels step by step (gradient ascent, 40 steps) to make one filter respond as strongly as possible: the result shows what that filter looks for.",
+        "更深的卷积核组合了前面的卷积核，它们的权重本身很难看懂。换个办法：从淡淡的噪声出发，一步步调整像素（梯度上升，40 步），让某个卷积核的响应尽可能大：结果就是这个卷积核在找的图案。",
+    ),
+    "inside.filters.layer": ("Layer", "层"),
+    "inside.filters.computing": ("Climbing the gradient…", "正在做梯度上升…"),
+    "inside.filters.pattern": ("What excites this filter", "最能激活这个卷积核的图像"),
+    "inside.filters.response": ("Its response to your digit", "它对你的数字的响应"),
+    "inside.why.explain": (
+        "Which pixels decided? The **saliency map** is the gradient of the class's score with respect to each pixel: how much the score would change if that pixel changed. **Grad-CAM** weights the feature maps of a convolution layer by how much they raise the class's score, and shows where the useful maps fire.",
+        "哪些像素决定了答案？**显著性图**是该类别分数对每个像素的梯度：这个像素变一点，分数会变多少。**Grad-CAM** 按各特征图对该类别分数的贡献加权，显示有用的特征图在哪里被激活。",
+    ),
+    "inside.why.class": ("Explain the class", "解释哪个类别"),
+    "inside.why.predicted": ("{digit} (the prediction)", "{digit}（预测结果）"),
+    "inside.why.layer": ("Grad-CAM layer", "Grad-CAM 所用的层"),
+    "inside.why.saliency": ("Saliency (|gradient|)", "显著性（梯度绝对值）"),
+    "inside.why.gradient": ("Gradient (red: more ink helps)", "梯度（红色：多些笔画更像）"),
+    "inside.why.grad_cam": ("Grad-CAM", "Grad-CAM"),
+    "inside.why.read": (
+        "The model gives **{digit}** a probability of {probability:.1%}. In the middle picture, red pixels are where more ink would make it more of a {digit}, blue where ink speaks against it: pick the runner-up class to see what would tip the answer.",
+        "模型认为是 **{digit}** 的概率为 {probability:.1%}。中间的图里，红色表示在这里多些笔画会更像 {digit}，蓝色表示这里的笔画不利于 {digit}：选第二可能的类别，看看什么会让答案改变。",
+    ),
+    "inside.why.no_conv": ("Grad-CAM needs a convolution layer; this model has none.", "Grad-CAM 需要卷积层，这个模型没有。"),
+    "inside.errors.accuracy": ("Test accuracy", "测试准确率"),
+    "inside.errors.mistakes": ("Mistakes", "错误数"),
+    "inside.errors.confusion": (
+        "**Confusion matrix**: each row is a true digit, each column the model's answer; the diagonal (green) is right, every red cell is a kind of mistake.",
+        "**混淆矩阵**：每行是真实数字，每列是模型的回答；对角线（绿色）是答对的，每个红色格子是一种错误。",
+    ),
+    "inside.errors.per_digit": ("**Accuracy per digit**", "**每个数字的准确率**"),
+    "inside.errors.top": ("**Most common confusions**", "**最常见的混淆**"),
+    "inside.errors.top_row": ("{label} taken for {prediction}: {times} times", "{label} 被认成 {prediction}：{times} 次"),
+    "inside.predicted": ("predicted", "预测"),
+    "inside.true": ("true", "真实"),
+    "inside.gallery": ("Most confident mistakes", "最自信的错误"),
+    "inside.gallery.explain": (
+        "Test digits the model got wrong, most sure of itself first (true → predicted). Inspect one to see it layer by layer above.",
+        "模型认错的测试数字，最自信的排在前面（真实 → 预测）。点“查看”就能在上面逐层看它。",
+    ),
+    "inside.inspect": ("Inspect", "查看"),
+    "inside.map.title": ("The model's map of the digits", "模型眼中的数字分布"),
+    "inside.map.explain": (
+        "Each test digit as the layer before the output (`{layer}`) sees it, squeezed onto two axes by PCA (they keep {first:.0%} and {second:.0%} of the variance); {shown:,} digits, crosses are mistakes. Digits the model tells apart form separate clouds; clouds that touch are the ones it confuses. Click a point to see its digit.",
+        "每个测试数字在输出层之前那一层（`{layer}`）的表示，用主成分分析（PCA）压到两个坐标轴上（分别保留 {first:.0%} 和 {second:.0%} 的方差）；共 {shown:,} 个数字，叉号是认错的。模型能区分的数字形成分开的团，相互挨着的团就是它容易混淆的。点一个点可以看到那个数字。",
+    ),
+    "inside.map.x": ("first principal component", "第一主成分"),
+    "inside.map.y": ("second principal component", "第二主成分"),
+    "inside.map.hover": ("#{index}: {label} → {prediction}", "#{index}：{label} → {prediction}"),
+    "inside.map.point": ("#{index}: true {label}, predicted {prediction}", "#{index}：真实 {label}，预测 {prediction}"),
+    "inside.map.pick": ("Click a point on the map to see its digit here.", "点击图上的一个点，在这里查看那个数字。"),
+}
+
 
 def _merge(*sections):
     merged = {}
@@ -782,7 +898,7 @@ def _merge(*sections):
     return merged
 
 
-TEXTS = _merge(_COMMON, _ERRORS, _HOME, _SIDEBAR, _RECOGNIZE, _TRAIN, _EXPLORE)
+TEXTS = _merge(_COMMON, _ERRORS, _HOME, _SIDEBAR, _RECOGNIZE, _TRAIN, _EXPLORE, _INSIDE)
 
 
 def text(key, language=DEFAULT_LANGUAGE, **kwargs):
