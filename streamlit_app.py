@@ -23,6 +23,10 @@ pages = [
             url_path="inside"),
     st.Page("pages/optimizers.py", title=t("optimizers.nav"), icon=":material/route:",
             url_path="optimizers"),
+    st.Page("pages/datasets.py", title=t("nav.datasets"), icon=":material/database:",
+            url_path="datasets"),
+    st.Page("pages/applications.py", title=t("nav.applications"), icon=":material/apps:",
+            url_path="applications"),
 ]
 navigation = st.navigation(pages)
 

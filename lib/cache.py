@@ -165,3 +165,86 @@ def inside_filter_pattern(model_key, layer_name, filter_index, _model):
     from lib import inspection
 
     return inspection.filter_pattern(_model, layer_name, filter_index)
+
+
+# /datasets and /applications: the other keras.datasets and keras.applications.
+
+
+@st.cache_data(show_spinner=False, ttl=300)
+def reachable_hosts():
+    """`{hostname: bool}` for every host the datasets and models download from, probed in
+    parallel at most every five minutes (each probe gives up after a few seconds)."""
+    from lib import applications, datasets
+
+    urls = [file.origin for spec in datasets.DATASETS.values()
+            for file in (*spec.files, *((spec.word_index,) if spec.word_index else ()))]
+    urls += [file.origin for spec in applications.APPLICATIONS.values()
+             for file in (spec.weights, spec.weights_notop)]
+    urls.append(applications.CLASS_INDEX.origin)
+    return datasets.probe(urls)
+
+
+def reachable(url):
+    """Whether `url`'s host answered the last probe (what `lib.datasets` calls `reachable`)."""
+    import urllib.parse
+
+    hosts = reachable_hosts()
+    host = urllib.parse.urlparse(url).hostname
+    return hosts[host] if host in hosts else data.can_connect(url)
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def keras_dataset(name):
+    """`lib.datasets.load(name)`, once per process (read-only arrays shared by all sessions)."""
+    from lib import datasets
+
+    return datasets.load(name, reachable=reachable)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def mnist_views(source="auto", per_class=10, seed=0):
+    """The /datasets views of `mnist()`: examples by class, balance, means, histograms, summary."""
+    from lib import datasets
+
+    digits = mnist(source)
+    return {
+        "examples": {split: datasets.examples(images, labels, per_class, seed=seed)
+                     for split, images, labels in (("train", digits.x_train, digits.y_train),
+                                                   ("test", digits.x_test, digits.y_test))},
+        "balance": {"train": datasets.class_balance(digits.y_train),
+                    "test": datasets.class_balance(digits.y_test)},
+        "means": datasets.mean_images(digits.x_train, digits.y_train),
+        "histogram": {"train": datasets.pixel_histogram(digits.x_train),
+                      "test": datasets.pixel_histogram(digits.x_test)},
+        "summary": datasets.split_summary(digits),
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def application_stats(name):
+    """`lib.applications.model_stats(name)`: the model is built once (no weights) and dropped."""
+    from lib import applications
+
+    return applications.model_stats(name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def pretrained_application(name):
+    """`lib.applications.load_pretrained(name)`, shared read-only (use under its lock)."""
+    from lib import applications
+
+    return applications.load_pretrained(name, reachable=reachable)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def application_classify(name, digest, _data):
+    """`lib.applications.classify` of an uploaded photo identified by its `digest`."""
+    import io
+
+    from PIL import Image
+
+    from lib import applications
+
+    with Image.open(io.BytesIO(_data)) as image:
+        image.load()
+        return applications.classify(pretrained_application(name), image, reachable=reachable)

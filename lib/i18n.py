@@ -771,6 +771,205 @@ _EXPLORE = {  # /layers, /activations and the optimizers view
                                   "{name}：损失变成了 NaN（lr 太大）。"),
 }
 
+_DATASETS = {  # /datasets and /applications
+    "datasets.title": ("Datasets", "数据集"),
+    "datasets.intro": (
+        "`keras.datasets` holds ready-made data: `load_data()` downloads a file once into "
+        "Keras's cache and returns NumPy arrays `(x_train, y_train), (x_test, y_test)`. MNIST is "
+        "always here; the others appear when they are cached or can be downloaded.",
+        "`keras.datasets` 提供现成的数据：`load_data()` 第一次会把文件下载到 Keras 的缓存中，"
+        "然后返回 NumPy 数组 `(x_train, y_train), (x_test, y_test)`。MNIST 始终可用；其他数据集在"
+        "已缓存或可以下载时才会出现。",
+    ),
+    "datasets.mnist": ("MNIST: handwritten digits", "MNIST：手写数字"),
+    "datasets.mnist.why_embedded": ("Why not the full MNIST: {reason}", "为什么不是完整的 MNIST：{reason}"),
+    "datasets.split": ("Split", "数据划分"),
+    "datasets.split.train": ("training", "训练集"),
+    "datasets.split.test": ("test", "测试集"),
+    "datasets.per_class": ("Examples per digit", "每个数字的样本数"),
+    "datasets.seed": ("Random draw (seed)", "随机抽样（种子）"),
+    "datasets.mnist.grid": ("Random {split} digits, one row per class", "随机抽取的{split}数字，每类一行"),
+    "datasets.balance": ("Class balance", "类别分布"),
+    "datasets.digit": ("digit", "数字"),
+    "datasets.share": ("share of the split", "占该划分的比例"),
+    "datasets.means": ("The mean image of each digit (training set)", "每个数字的平均图像（训练集）"),
+    "datasets.means.help": (
+        "Each pixel averaged over every training image of that digit, then scaled to its "
+        "brightest pixel: the blur shows how much people's handwriting varies.",
+        "对该数字的所有训练图像逐像素取平均，再按最亮的像素缩放：模糊的程度说明了人们书写的差异有多大。",
+    ),
+    "datasets.histogram": ("Pixel intensities", "像素亮度分布"),
+    "datasets.intensity": ("intensity (0 = black background, 255 = ink)", "亮度（0 = 黑色背景，255 = 墨迹）"),
+    "datasets.pixel_share": ("share of pixels (log scale)", "像素比例（对数坐标）"),
+    "datasets.histogram.help": (
+        "Most pixels are background (0) and many are full ink (255): that is why dividing by "
+        "255 to get values in [0, 1] is all the scaling MNIST needs.",
+        "大多数像素是背景（0），很多是满墨迹（255）：所以 MNIST 只需除以 255 缩放到 [0, 1]。",
+    ),
+    "datasets.compare": ("Training and test splits compared", "训练集与测试集对比"),
+    "datasets.compare.examples": ("examples", "样本数"),
+    "datasets.compare.mean_intensity": ("mean pixel intensity", "平均像素亮度"),
+    "datasets.compare.ink_share": ("share of ink pixels (> 127)", "墨迹像素比例（> 127）"),
+    "datasets.compare.smallest_class_share": ("smallest class share", "最小类别占比"),
+    "datasets.compare.largest_class_share": ("largest class share", "最大类别占比"),
+    "datasets.compare.gap": (
+        "Mean absolute difference between the two splits' mean digits: {gap:.2f} of 255. "
+        "Similar splits mean the test accuracy measures the same task as training.",
+        "两个划分的平均数字图像之间的平均绝对差：{gap:.2f}（满分 255）。两个划分相似，"
+        "测试准确率衡量的才是与训练相同的任务。",
+    ),
+    "datasets.others": ("The other keras.datasets", "其他 keras.datasets"),
+    "datasets.others.intro": (
+        "Each dataset is loaded through `keras.datasets` only when its file is in Keras's cache "
+        "or its server answers within a few seconds, so this page never waits on a missing "
+        "network.",
+        "只有当数据文件已在 Keras 缓存中，或服务器在几秒内有响应时，才会通过 `keras.datasets` 加载，"
+        "所以没有网络时本页面不会卡住。",
+    ),
+    "datasets.table.dataset": ("Dataset", "数据集"),
+    "datasets.table.kind": ("Kind", "类型"),
+    "datasets.table.state": ("Status", "状态"),
+    "datasets.kind.images": ("images", "图像"),
+    "datasets.kind.text": ("text", "文本"),
+    "datasets.kind.table": ("table", "表格"),
+    "datasets.state.cached": ("in Keras's cache", "已在 Keras 缓存中"),
+    "datasets.state.downloadable": ("downloadable now", "现在可以下载"),
+    "datasets.state.offline": ("not cached, no connection", "未缓存，且无法连接"),
+    "datasets.choose": ("Dataset", "数据集"),
+    "datasets.name.fashion_mnist": ("Fashion-MNIST: clothing images", "Fashion-MNIST：服装图像"),
+    "datasets.name.cifar10": ("CIFAR10: small colour photos", "CIFAR10：小尺寸彩色照片"),
+    "datasets.name.imdb": ("IMDB: movie reviews (sentiment)", "IMDB：电影评论（情感分类）"),
+    "datasets.name.reuters": ("Reuters: newswires (46 topics)", "路透社：新闻专线（46 个主题）"),
+    "datasets.name.boston_housing": ("Boston housing prices", "波士顿房价"),
+    "datasets.name.california_housing": ("California housing prices", "加利福尼亚房价"),
+    "datasets.offline": (
+        "keras.datasets.{name} is not in Keras's cache and its server cannot be reached from "
+        "here. Run this app (or the command below) once on a computer that is online, or "
+        "download each file below and place it exactly where shown:",
+        "keras.datasets.{name} 不在 Keras 缓存中，且从这里无法连接到它的服务器。请在联网的电脑上"
+        "运行一次本应用（或下面的命令），或者下载下列每个文件并放到所示的位置：",
+    ),
+    "datasets.offline.file": ("- {url} → `{path}`", "- {url} → `{path}`"),
+    "datasets.download": ("Download it now", "现在下载"),
+    "datasets.download.help": (
+        "The server answers: switch this on to download the file once into Keras's cache.",
+        "服务器有响应：打开开关即可把文件下载到 Keras 缓存中（只需一次）。",
+    ),
+    "datasets.loading": ("Loading keras.datasets.{name} ...", "正在加载 keras.datasets.{name} ……"),
+    "datasets.loaded": (
+        "keras.datasets.{name}: {n_train:,} training and {n_test:,} test examples.",
+        "keras.datasets.{name}：{n_train:,} 个训练样本，{n_test:,} 个测试样本。",
+    ),
+    "datasets.no_word_index": (
+        "The word index of keras.datasets.{name} is not cached and cannot be downloaded now, so "
+        "texts show word ids (#id) instead of words. To get the words, place this file:",
+        "keras.datasets.{name} 的词表未缓存且现在无法下载，所以文本显示为词编号（#id）。"
+        "要显示单词，请放置这个文件：",
+    ),
+    "datasets.grid": ("keras.datasets.{name}: examples of each class", "keras.datasets.{name}：每类的样本"),
+    "datasets.counts": ("Examples per class", "每类样本数"),
+    "datasets.class": ("class", "类别"),
+    "datasets.count": ("count", "数量"),
+    "datasets.labels.imdb": ("Reviews per label (training set)", "每种标签的评论数（训练集）"),
+    "datasets.labels.reuters": ("Newswires per topic (training set)", "每个主题的新闻数（训练集）"),
+    "datasets.lengths": ("Length of each text (training set)", "每条文本的长度（训练集）"),
+    "datasets.words": ("words", "词数"),
+    "datasets.example": ("Example number", "样本编号"),
+    "datasets.example.label": ("Label: **{label}**", "标签：**{label}**"),
+    "datasets.example.text": ("Decoded text", "解码后的文本"),
+    "datasets.target": ("price (target)", "房价（目标值）"),
+    "datasets.feature": ("Feature", "特征"),
+    "datasets.scatter": ("{feature} against the price", "{feature} 与房价"),
+    "datasets.target_histogram": ("Prices (training set)", "房价分布（训练集）"),
+    "applications.title": ("Applications: pre-trained models", "预训练模型（keras.applications）"),
+    "applications.intro": (
+        "`keras.applications` holds famous image models. Built with `weights=None` they need no "
+        "download, so their size and cost are shown here for every one. With their ImageNet "
+        "weights (a file in Keras's cache) they classify photos into 1,000 classes, turn a "
+        "photo into an embedding, and are the starting point for fine-tuning.",
+        "`keras.applications` 收录了著名的图像模型。用 `weights=None` 构建时无需下载，所以这里能显示"
+        "每个模型的规模和计算量。加载 ImageNet 权重（Keras 缓存中的一个文件）后，它们可以把照片分成 "
+        "1,000 类、把照片变成嵌入向量，也是微调的起点。",
+    ),
+    "applications.model": ("Model", "模型"),
+    "applications.building": ("Building {name} (no weights) ...", "正在构建 {name}（不含权重）……"),
+    "applications.no_download": ("no download", "无需下载"),
+    "applications.input": ("Input", "输入尺寸"),
+    "applications.layers": ("Layers", "层数"),
+    "applications.params": ("Parameters", "参数数量"),
+    "applications.size": ("Size (float32)", "大小（float32）"),
+    "applications.flops": ("FLOPs per image", "每张图像的 FLOPs"),
+    "applications.flops.help": (
+        "{params} parameters ({trainable} trainable). FLOPs are estimated from the layer "
+        "shapes: two per multiply-add of every convolution and Dense layer, which are nearly "
+        "all of the arithmetic; normalisation, activations and pooling are left out.",
+        "共 {params} 个参数（其中 {trainable} 个可训练）。FLOPs 由各层的形状估算：每个卷积层和 Dense "
+        "层的每次乘加计 2 次运算，这几乎是全部计算量；归一化、激活和池化未计入。",
+    ),
+    "applications.layer_table": ("The layer table ({count} layers)", "层列表（{count} 层）"),
+    "applications.table.name": ("Layer", "层"),
+    "applications.table.kind": ("Type", "类型"),
+    "applications.table.shape": ("Output shape", "输出形状"),
+    "applications.table.params": ("Parameters", "参数"),
+    "applications.table.multiply_adds": ("Multiply-adds", "乘加次数"),
+    "applications.compare": ("Models compared", "模型对比"),
+    "applications.compare.models": ("Models", "模型"),
+    "applications.compare.help": (
+        "Each model is built once (a second or a few) and then remembered.",
+        "每个模型只构建一次（一到几秒），之后会被记住。",
+    ),
+    "applications.compare.building": ("Building the models ...", "正在构建模型 ……"),
+    "applications.compare.title": (
+        "Cost per image against parameters (marker area: size in MB)",
+        "每张图像的计算量与参数数量（点的面积：大小 MB）",
+    ),
+    "applications.compare.x": ("parameters (millions, log scale)", "参数数量（百万，对数坐标）"),
+    "applications.compare.y": ("GFLOPs per image (log scale)", "每张图像的 GFLOPs（对数坐标）"),
+    "applications.weights": ("Classify a photo with the ImageNet weights", "用 ImageNet 权重识别照片"),
+    "applications.weights.offline": (
+        "The ImageNet weights of {name} are not in Keras's cache and their server cannot be "
+        "reached from here, so photos cannot be classified. Everything else on this page works. "
+        "Run the command below once on a computer that is online, or download this file and "
+        "place it exactly here:",
+        "{name} 的 ImageNet 权重不在 Keras 缓存中，且从这里无法连接到它的服务器，所以无法识别照片。"
+        "本页其他内容都能正常使用。请在联网的电脑上运行一次下面的命令，或者下载这个文件并放到这里：",
+    ),
+    "applications.weights.download": ("Download the weights now (about {size} MB)", "现在下载权重（约 {size} MB）"),
+    "applications.weights.download_help": (
+        "The server answers: switch this on to download the weights once into Keras's cache.",
+        "服务器有响应：打开开关即可把权重下载到 Keras 缓存中（只需一次）。",
+    ),
+    "applications.weights.loading": ("Loading {name} with its ImageNet weights ...", "正在加载带 ImageNet 权重的 {name} ……"),
+    "applications.weights.ready": ("ImageNet weights loaded from {origin}.", "已从 {origin} 加载 ImageNet 权重。"),
+    "applications.photo": ("Upload a photo", "上传一张照片"),
+    "applications.photo.seen": ("What the model sees: {size} x {size}", "模型看到的图像：{size} x {size}"),
+    "applications.class_id": ("class {id}", "类别 {id}"),
+    "applications.top5": ("Top 5 ImageNet classes", "前 5 个 ImageNet 类别"),
+    "applications.probability": ("probability", "概率"),
+    "applications.no_class_index": (
+        "ImageNet's class names (imagenet_class_index.json, used by decode_predictions) are not "
+        "cached and cannot be downloaded now: classes are shown by number. To get the names, "
+        "place this file:",
+        "ImageNet 的类别名称（decode_predictions 使用的 imagenet_class_index.json）未缓存且现在"
+        "无法下载，所以类别以编号显示。要显示名称，请放置这个文件：",
+    ),
+    "applications.embedding": (
+        "The photo's embedding: {size} numbers (include_top=False, pooling=\"avg\")",
+        "照片的嵌入向量：{size} 个数（include_top=False, pooling=\"avg\"）",
+    ),
+    "applications.feature": ("feature", "特征"),
+    "applications.value": ("value", "数值"),
+    "applications.recipes": ("Use it in your own code", "在自己的代码中使用"),
+    "applications.recipes.embedding": ("Feature extraction", "特征提取"),
+    "applications.recipes.fine_tuning": ("Fine-tuning", "微调"),
+    "applications.recipes.fine_tuning.help": (
+        "Keep the pre-trained body, add a new classifier for your classes, train the new head "
+        "first, then unfreeze and train everything with a small learning rate.",
+        "保留预训练的主体，为你的类别加一个新的分类层；先只训练新的分类层，再解冻全部层并用很小的"
+        "学习率一起训练。",
+    ),
+}
+
 _INSIDE = {  # /inside
     "inside.title": ("Inside the model", "模型内部"),
     "inside.intro": (
@@ -898,7 +1097,7 @@ def _merge(*sections):
     return merged
 
 
-TEXTS = _merge(_COMMON, _ERRORS, _HOME, _SIDEBAR, _RECOGNIZE, _TRAIN, _EXPLORE, _INSIDE)
+TEXTS = _merge(_COMMON, _ERRORS, _HOME, _SIDEBAR, _RECOGNIZE, _TRAIN, _EXPLORE, _DATASETS, _INSIDE)
 
 
 def text(key, language=DEFAULT_LANGUAGE, **kwargs):

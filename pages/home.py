@@ -17,8 +17,8 @@ MODULES = [
     ("models", "pages/train.py"),
     ("optimizers", "pages/optimizers.py"),
     ("activations", "pages/activations.py"),
-    ("datasets", None),
-    ("applications", None),
+    ("datasets", "pages/datasets.py"),
+    ("applications", "pages/applications.py"),
 ]
 for module, page in MODULES:
     name, what, link = st.columns([1, 4, 1.4], vertical_alignment="center")
