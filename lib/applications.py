@@ -58,8 +58,9 @@ class ApplicationSpec:
 
 
 def _weights(folder, fname, notop_fname, base=_APPLICATIONS_URL, origin=None, notop_origin=None):
-    return (CacheFile(fname, origin or f"{base}{folder}/{fname}", cache_subdir="models"),
-            CacheFile(notop_fname, notop_origin or f"{base}{folder}/{notop_fname}",
+    folder = f"{folder}/" if folder else ""
+    return (CacheFile(fname, origin or f"{base}{folder}{fname}", cache_subdir="models"),
+            CacheFile(notop_fname, notop_origin or f"{base}{folder}{notop_fname}",
                       cache_subdir="models"))
 
 
@@ -314,7 +315,7 @@ def feature_extractor(model):
                        if len(layer.output.shape) == 4
                        and layer.output.shape[1] * layer.output.shape[2] > 1)
     pooled = layers.GlobalAveragePooling2D(name="embedding")(feature_map)
-    return keras.Model(model.inputs, pooled, name=f"{model.name}_features")
+    return keras.Model(model.input, pooled, name=f"{model.name}_features")
 
 
 def prepare_image(image, name):
