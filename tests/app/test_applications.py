@@ -1,0 +1,98 @@
+"""AppTest of pages/applications.py in both languages, offline and with fake weights cached.
+
+The registry's MobileNetV2 is replaced by MobileNetV2(alpha=0.35) at 96 x 96 and the
+comparison limited to small models, so no test builds VGG16 or ResNet50.
+"""
+
+import io
+
+import numpy as np
+import pytest
+import streamlit as st
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from lib import applications, data
+from tests import fake_keras_cache as fake
+from tests.conftest import ROOT
+
+PAGE = str(ROOT / "pages" / "applications.py")
+SMALL = ["MobileNetV2", "MobileNetV3Small"]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def keras_home(tmp_path, monkeypatch):
+    home = fake.use_keras_home(monkeypatch, tmp_path / "keras")
+    monkeypatch.setattr(data, "can_connect", lambda url, timeout=None: False)
+    fake.use_tiny_mobilenet(monkeypatch)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield home
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def run_page(language="en", **state):
+    app = AppTest.from_file(PAGE, default_timeout=120)
+    app.session_state["language"] = language
+    app.session_state["applications_compare"] = SMALL
+    for key, value in state.items():
+        app.session_state[key] = value
+    app.run()
+    assert not app.exception, [exception.value for exception in app.exception]
+    return app
+
+
+def metric(app, label):
+    return next(item.value for item in app.metric if item.label == label)
+
+
+@pytest.mark.parametrize(("language", "title", "params", "offline"), [
+    ("en", "Applications: pre-trained models", "Parameters", "cannot be reached from here"),
+    ("zh", "预训练模型（keras.applications）", "参数数量", "无法连接到它的服务器"),
+])
+def test_offline_page_in_both_languages(keras_home, language, title, params, offline):
+    app = run_page(language)
+    assert app.title[0].value == title
+    assert not app.error
+    stats = applications.model_stats("MobileNetV2")
+    assert metric(app, params) == f"{stats.params / 1e6:,.1f} M"
+    assert len(app.warning) == 1 and offline in app.warning[0].value
+    assert any(f"{keras_home}/models/{fake.TINY.weights.fname}" in item.value
+               for item in app.markdown)
+    # Everything that needs no download still works: the comparison and both recipes.
+    assert len(app.get("plotly_chart")) == 1
+    assert not app.get("file_uploader")
+    codes = [block.value for block in app.code]
+    assert any("include_top=False, pooling=\"avg\"" in code for code in codes)
+    assert any("base.trainable = True" in code for code in codes)
+
+
+def test_another_model(keras_home):
+    app = run_page()
+    app.selectbox(key="applications_model").set_value("MobileNetV3Small").run()
+    assert not app.exception and not app.error
+    assert metric(app, "Input") == "224 x 224 x 3"
+    assert metric(app, "Layers") == "164"
+    assert "keras.applications.MobileNetV3Small(" in app.code[-1].value
+
+
+def test_classify_a_photo_with_cached_weights(keras_home, monkeypatch):
+    fake.place_weights(fake.TINY, applications.build("MobileNetV2"))
+    fake.place_class_index(monkeypatch)
+    app = run_page()
+    assert not app.warning and not app.error
+    assert "ImageNet weights loaded from" in app.success[0].value
+    buffer = io.BytesIO()
+    Image.fromarray(np.full((60, 90, 3), 120, dtype=np.uint8)).save(buffer, format="PNG")
+    app.file_uploader(key="applications_photo").set_value(
+        ("cat.png", buffer.getvalue(), "image/png")).run()
+    assert not app.exception and not app.error
+    charts = app.get("plotly_chart")
+    assert len(charts) == 3  # comparison, top 5, embedding
+    assert "thing_" in charts[1].proto.spec
+    app.file_uploader(key="applications_photo").set_value(
+        ("broken.png", b"not an image", "image/png")).run()
+    assert not app.exception
+    assert "not an image" in app.error[0].value
