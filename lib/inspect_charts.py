@@ -86,8 +86,10 @@ def confusion_figure(confusion, x_title, y_title, height=460):
     figure = go.Figure()
     # Colour each part on its own scale: the few mistakes would vanish beside the diagonal.
     for mask, scale in ((diagonal, "Greens"), (~diagonal, "Reds")):
-        values = np.where(mask, confusion, np.nan).astype(np.float64)
-        text = np.where(mask & (confusion > 0), confusion.astype(str), "")
+        # Empty cells stay white: only what happened gets a colour.
+        shown = mask & ((confusion > 0) | diagonal)
+        values = np.where(shown, confusion, np.nan).astype(np.float64)
+        text = np.where(shown, confusion.astype(str), "")
         figure.add_trace(go.Heatmap(
             z=values, x=digits, y=digits, text=text, texttemplate="%{text}",
             colorscale=scale, zmin=0, zmax=max(1.0, float(np.nanmax(values, initial=0.0))),

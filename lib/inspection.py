@@ -210,6 +210,22 @@ def output_shapes(model):
             for layer in inspector.layers}
 
 
+def default_grad_cam_layer(model):
+    """The convolution layer Grad-CAM looks at unless told: the last one at least 7 x 7.
+
+    Grad-CAM's paper uses the last convolution layer. On 28 x 28 digits that
+    layer is often tiny (3 x 3 in the tutorial's CNN), too coarse to point at
+    a stroke; the last layer of at least 7 x 7 still sees whole strokes.
+
+    Returns:
+        A layer name, or `None` for a model without convolution layers.
+    """
+    shapes = output_shapes(model)
+    names = conv_layer_names(model)
+    fine = [name for name in names if min(shapes[name][:2]) >= 7]
+    return (fine or names or [None])[-1]
+
+
 def layer_outputs(model, image):
     """Every layer's output for one digit, in the model's order.
 
@@ -379,7 +395,7 @@ def explain(model, image, class_index=None, layer_name=None):
 
     The saliency map is the gradient of the class's score (its logit) with
     respect to every input pixel. Grad-CAM weights each feature map of a
-    convolution layer (the last one unless `layer_name` is given) by the mean
+    convolution layer (see `default_grad_cam_layer`) by the mean
     gradient of the class's score over that map, keeps the positive sum and
     scales it up to the input.
 
@@ -387,7 +403,8 @@ def explain(model, image, class_index=None, layer_name=None):
         model: A Keras model with one input `(28, 28, 1)` and 10 outputs.
         image: float array `(28, 28)` or `(28, 28, 1)` in [0, 1].
         class_index: The class to explain; `None` for the predicted one.
-        layer_name: The convolution layer for Grad-CAM; `None` for the last.
+        layer_name: The convolution layer for Grad-CAM; `None` for
+            `default_grad_cam_layer(model)`.
 
     Returns:
         An `Explanation`.
@@ -399,8 +416,8 @@ def explain(model, image, class_index=None, layer_name=None):
     inspector = _inspector(model)
     batch = _batch(image, inspector.input_shape)
     conv_names = conv_layer_names(model)
-    if layer_name is None and conv_names:
-        layer_name = conv_names[-1]
+    if layer_name is None:
+        layer_name = default_grad_cam_layer(model)
     if layer_name is not None and layer_name not in conv_names:
         raise ValueError(
             f"Expected a convolution layer for Grad-CAM. Received {layer_name!r}; the model's "

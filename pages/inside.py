@@ -1,5 +1,7 @@
 """Inside the model: each layer's output, filters, saliency and Grad-CAM, test-set mistakes."""
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -19,6 +21,12 @@ t = session.translator()
 language = st.session_state["language"]
 drawn = st.session_state["recognize_last_digit"]
 st.session_state.setdefault("inside_source", "drawn" if drawn is not None else "test")
+# A digit drawn on /recognize since this page last looked becomes the input.
+drawing = None if drawn is None else hashlib.sha256(drawn.tobytes()).hexdigest()
+if drawing != st.session_state.get("inside_seen_drawing"):
+    st.session_state["inside_seen_drawing"] = drawing
+    if drawing is not None:
+        st.session_state["inside_source"] = "drawn"
 st.session_state.setdefault("inside_test_mode", "any")
 st.session_state.setdefault("inside_test_index", 0)
 
@@ -88,7 +96,7 @@ else:
                                          format_func=lambda option: t(f"inside.test.{option}"))
     count = len(digits.y_test)
     if mode == "any":
-        index = choice_column.number_input(t("inside.test.index", count=count), 0, count - 1,
+        index = choice_column.number_input(t("inside.test.index", last=count - 1), 0, count - 1,
                                            key="inside_test_index")
         extra_column.button(t("inside.test.random"), icon=":material/casino:",
                             key="inside_random", on_click=lambda: inspect_test_digit(
@@ -172,8 +180,7 @@ with tabs["filters"]:
         st.info(t("inside.filters.none"), icon=":material/info:")
     else:
         st.markdown(t("inside.filters.kernels", layer=kernels[0]))
-        st.plotly_chart(explore_charts.maps_figure(kernels[1], "", t("inside.filter.hover"),
-                                                   columns=16),
+        st.plotly_chart(explore_charts.maps_figure(kernels[1], "", t("inside.filter.hover")),
                         key="inside_kernels", config=NO_CHART_BAR)
         st.markdown(t("inside.filters.ascent"))
         layer_column, filter_column, _ = st.columns([1, 1, 2])
@@ -205,7 +212,9 @@ with tabs["why"]:
         cam_layer = None
         if conv_names:
             cam_layer = layer_column.selectbox(t("inside.why.layer"), conv_names,
-                                               index=len(conv_names) - 1, key="inside_cam_layer")
+                                               key="inside_cam_layer", index=conv_names.index(
+                                                   inspection.default_grad_cam_layer(
+                                                       active.model)))
         explanation = inspection.explain(active.model, image, chosen, cam_layer)
         panels = [(t("inside.why.saliency"), explanation.saliency, "overlay"),
                   (t("inside.why.gradient"), explanation.gradient, "signed")]

@@ -1,0 +1,177 @@
+"""AppTest of pages/inside.py: every kind of input in both languages, the mistake gallery and a
+model without convolutions.
+
+AppTest cannot draw on `streamlit-drawable-canvas`: a stand-in module returns the pixels a test
+"drew", as in tests/app/test_recognize.py.
+"""
+
+import io
+import pathlib
+import sys
+import types
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from lib import i18n, models, session
+
+PAGE = str(pathlib.Path(__file__).resolve().parents[2] / "pages" / "inside.py")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    from lib import data
+
+    return data.load_mnist()
+
+
+@pytest.fixture
+def canvas(monkeypatch):
+    state = types.SimpleNamespace(pixels=None)
+    module = types.ModuleType("streamlit_drawable_canvas")
+    module.st_canvas = lambda **kwargs: types.SimpleNamespace(image_data=state.pixels)
+    monkeypatch.setitem(sys.modules, "streamlit_drawable_canvas", module)
+    return state
+
+
+def drawn(digit):
+    """A `(28, 28)` uint8 digit as the canvas returns it: strokes in the alpha channel."""
+    rgba = np.zeros((280, 280, 4), np.uint8)
+    rgba[..., 3] = np.asarray(Image.fromarray(digit).resize((280, 280), Image.Resampling.BICUBIC))
+    return rgba
+
+
+def png(digit):
+    buffer = io.BytesIO()
+    Image.fromarray(255 - digit).save(buffer, format="PNG")  # Black on white, like a scan.
+    return buffer.getvalue()
+
+
+def run(language="en", **state):
+    app = AppTest.from_file(PAGE, default_timeout=90)
+    app.session_state["language"] = language
+    for key, value in state.items():
+        app.session_state[key] = value
+    return app.run()
+
+
+def prediction(app, language):
+    return next(m.value for m in app.metric
+                if m.label == i18n.text("inside.prediction", language))
+
+
+def chart_keys(app):
+    """The keys of the Plotly charts drawn (an element id ends with its key)."""
+    return {chart.proto.id.split("-", 2)[-1] for chart in app.get("plotly_chart")}
+
+
+def check_views(app, language):
+    """No exception or error, and every view of the page drawn."""
+    assert not app.exception and not app.error
+    assert {"inside_input", "inside_probabilities", "inside_kernels", "inside_pattern",
+            "inside_explanation", "inside_confusion", "inside_per_digit", "inside_map",
+            "inside_layer_0", "inside_layer_13"} <= chart_keys(app)
+    assert app.title[0].value == i18n.text("inside.title", language)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_last_drawn_digit(language, mnist, canvas):
+    digit = mnist.x_test[3].astype(np.float32) / 255.0
+    app = run(language, recognize_last_digit=digit)
+    check_views(app, language)
+    assert app.session_state["inside_source"] == "drawn"
+    assert prediction(app, language) == str(mnist.y_test[3])
+    assert len(app.button) >= 12  # The gallery's inspect buttons.
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_nothing_drawn_yet(language, canvas):
+    app = run(language, inside_source="drawn")
+    assert not app.exception
+    assert i18n.text("inside.drawn.none", language) in [info.value for info in app.info]
+    assert i18n.text("inside.needs_input", language) in [info.value for info in app.info]
+    # The test-set views do not need an input.
+    assert {"inside_confusion", "inside_map", "inside_kernels"} <= chart_keys(app)
+    assert "inside_explanation" not in chart_keys(app)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_new_drawing(language, mnist, canvas):
+    app = run(language, inside_source="draw")
+    assert i18n.text("inside.draw.empty", language) in [info.value for info in app.info]
+    canvas.pixels = drawn(mnist.x_test[7])
+    app.run()
+    check_views(app, language)
+    assert prediction(app, language) == str(mnist.y_test[7])
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_uploaded_image(language, mnist, canvas):
+    app = run(language, inside_source="upload")
+    assert i18n.text("inside.upload.empty", language) in [info.value for info in app.info]
+    app.file_uploader(key="inside_upload").set_value(("digit.png", png(mnist.x_test[11]),
+                                                      "image/png"))
+    app.run()
+    check_views(app, language)
+    assert prediction(app, language) == str(mnist.y_test[11])
+    app.file_uploader(key="inside_upload").set_value(("broken.png", b"not a picture",
+                                                      "image/png"))
+    app.run()
+    assert not app.exception
+    assert [error.value for error in app.error] == [i18n.text("error.not_an_image", language)]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_test_digits_by_number_class_and_mistake(language, mnist, canvas):
+    app = run(language, inside_source="test", inside_test_index=5)
+    check_views(app, language)
+    assert any(i18n.text("inside.label", language, label=mnist.y_test[5]) == caption.value
+               for caption in app.caption)
+
+    app.session_state["inside_test_mode"] = "class"
+    app.run()
+    app.selectbox(key="inside_digit").set_value(4).run()
+    app.number_input(key="inside_nth").set_value(2).run()
+    check_views(app, language)
+    assert any(i18n.text("inside.label", language, label=4) == caption.value
+               for caption in app.caption)
+
+    app.session_state["inside_test_mode"] = "mistake"
+    app.run()
+    check_views(app, language)
+    mistake = app.selectbox(key="inside_mistake").value
+    assert prediction(app, language) != str(mnist.y_test[mistake])
+
+
+def test_inspecting_a_mistake_makes_it_the_input(mnist, canvas):
+    app = run("en")
+    button = next(b for b in app.button if b.key.startswith("inside_inspect_"))
+    index = int(button.key.rsplit("_", 1)[1])
+    button.click().run()
+    assert not app.exception
+    assert app.session_state["inside_source"] == "test"
+    assert app.number_input(key="inside_test_index").value == index
+    assert prediction(app, "en") != str(mnist.y_test[index])
+
+
+def test_explaining_another_class(mnist, canvas):
+    app = run("en", recognize_last_digit=mnist.x_test[0].astype(np.float32) / 255.0)
+    app.selectbox(key="inside_class").set_value(9).run()
+    app.selectbox(key="inside_cam_layer").set_value("conv2d").run()
+    assert not app.exception and not app.error
+    assert any("**9**" in markdown.value for markdown in app.markdown)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_session_model_without_convolutions(language, mnist, canvas):
+    model = models.mlp()
+    app = run(language, recognize_last_digit=mnist.x_test[0].astype(np.float32) / 255.0,
+              session_models={"mlp": session.SessionModel("mlp", model)}, model_choice="mlp")
+    assert not app.exception and not app.error
+    infos = [info.value for info in app.info]
+    assert i18n.text("inside.filters.none", language) in infos
+    assert i18n.text("inside.why.no_conv", language) in infos
