@@ -96,6 +96,8 @@ def histogram_figure(edges, shares_by_split, title, x_title, y_title, log_y=True
     figure.update_layout(title=title, margin=_MARGIN, height=320, xaxis_title=x_title,
                          yaxis_title=y_title, yaxis_type="log" if log_y else "linear",
                          legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"})
+    if log_y:
+        figure.update_yaxes(dtick=1, tickformat=".0e")
     return figure
 
 
@@ -142,8 +144,13 @@ def models_figure(names, gflops, params_millions, size_mb, title, x_title, y_tit
         hovertemplate="%{text}<br>%{x:.1f} M<br>%{y:.2f} GFLOPs<br>%{customdata:.0f} MB"
                       "<extra></extra>",
     ))
-    figure.update_layout(title=title, margin=_MARGIN, height=420, xaxis_title=x_title,
+    figure.update_traces(cliponaxis=False)
+    figure.update_layout(title=title, margin={**_MARGIN, "t": 70}, height=420,
+                         xaxis_title=x_title,
                          yaxis_title=y_title, xaxis_type="log", yaxis_type="log")
+    # One labelled tick per power of ten: minor ticks labelled 2 ... 9 read as values.
+    figure.update_xaxes(dtick=1)
+    figure.update_yaxes(dtick=1)
     return figure
 
 

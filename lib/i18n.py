@@ -894,7 +894,7 @@ _DATASETS = {  # /datasets and /applications
     "applications.model": ("Model", "模型"),
     "applications.building": ("Building {name} (no weights) ...", "正在构建 {name}（不含权重）……"),
     "applications.no_download": ("no download", "无需下载"),
-    "applications.input": ("Input", "输入尺寸"),
+    "applications.input": ("Input (pixels)", "输入尺寸（像素）"),
     "applications.layers": ("Layers", "层数"),
     "applications.params": ("Parameters", "参数数量"),
     "applications.size": ("Size (float32)", "大小（float32）"),

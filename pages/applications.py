@@ -21,7 +21,7 @@ with st.spinner(t("applications.building", name=name)):
 st.code(f"model = keras.applications.{name}(weights=None)  # {t('applications.no_download')}",
         language="python")
 metrics = st.columns(5)
-metrics[0].metric(t("applications.input"), " x ".join(map(str, stats.input_shape)))
+metrics[0].metric(t("applications.input"), " x ".join(map(str, stats.input_shape[:2])))
 metrics[1].metric(t("applications.layers"), f"{stats.layers:,}")
 metrics[2].metric(t("applications.params"), f"{stats.params / 1e6:,.1f} M")
 metrics[3].metric(t("applications.size"), f"{stats.size_mb:,.1f} MB")

@@ -47,10 +47,11 @@ histogram.plotly_chart(charts.histogram_figure(
     key="datasets_mnist_histogram")
 histogram.caption(t("datasets.histogram.help"))
 comparison.markdown(f"**{t('datasets.compare')}**")
-rows = {t(f"datasets.compare.{statistic}"): values
-        for statistic, values in views["summary"].items() if statistic != "mean_image_gap"}
-comparison.dataframe(pd.DataFrame(rows).T.rename(columns=SPLITS).map(
-    lambda value: f"{value:,}" if isinstance(value, int) else f"{value:.3g}"))
+rows = {t(f"datasets.compare.{statistic}"): {
+    SPLITS[split]: f"{value:,}" if statistic == "examples" else f"{value:.3g}"
+    for split, value in values.items()}
+    for statistic, values in views["summary"].items() if statistic != "mean_image_gap"}
+comparison.dataframe(pd.DataFrame(rows).T)
 comparison.caption(t("datasets.compare.gap", gap=views["summary"]["mean_image_gap"]["train"]))
 
 st.header(t("datasets.others"), anchor=False)

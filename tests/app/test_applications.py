@@ -73,7 +73,7 @@ def test_another_model(keras_home):
     app = run_page()
     app.selectbox(key="applications_model").set_value("MobileNetV3Small").run()
     assert not app.exception and not app.error
-    assert metric(app, "Input") == "224 x 224 x 3"
+    assert metric(app, "Input (pixels)") == "224 x 224"
     assert metric(app, "Layers") == "164"
     assert "keras.applications.MobileNetV3Small(" in app.code[-1].value
 
