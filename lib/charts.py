@@ -67,20 +67,20 @@ def probability_bars(probabilities, x_title="", y_title="", height=280):
     values = _as_probabilities(probabilities)
     best = int(np.argmax(values))
     colors = [HIGHLIGHT if digit == best else MUTED for digit in range(10)]
-    figure = go.Figure(
+    # Built in one go: each `update_layout` call costs plotly a validation pass.
+    return go.Figure(
         go.Bar(
             x=[str(digit) for digit in range(10)], y=values, marker_color=colors,
             text=[f"{value:.0%}" if value >= 0.01 else "" for value in values],
             textposition="outside", cliponaxis=False, textfont={"size": 12},
             hovertemplate="%{x}: %{y:.2%}<extra></extra>",
-        )
+        ),
+        layout={
+            "height": height, "margin": _MARGIN, "showlegend": False,
+            "xaxis": {"title": {"text": x_title}, "type": "category"},
+            "yaxis": {"title": {"text": y_title}, "range": [0, 1.08], "tickformat": ".0%"},
+        },
     )
-    figure.update_layout(
-        height=height, margin=_MARGIN, showlegend=False,
-        xaxis={"title": x_title, "type": "category"},
-        yaxis={"title": y_title, "range": [0, 1.08], "tickformat": ".0%"},
-    )
-    return figure
 
 
 def digit_image(image, title="", height=240):
@@ -98,14 +98,15 @@ def digit_image(image, title="", height=240):
         ValueError: if `image` is not two-dimensional.
     """
     array = _as_gray(image)
-    figure = go.Figure(_gray_heatmap(array, "x %{x}, y %{y}: %{z:.2f}"))
-    figure.update_layout(
-        height=height, margin={**_MARGIN, "t": 30 if title else 5},
-        title={"text": title, "x": 0.5, "font": {"size": 14}},
+    return go.Figure(
+        _gray_heatmap(array, "x %{x}, y %{y}: %{z:.2f}"),
+        layout={
+            "height": height, "margin": {**_MARGIN, "t": 30 if title else 5},
+            "title": {"text": title, "x": 0.5, "font": {"size": 14}},
+            "xaxis": {"visible": False, "constrain": "domain"},
+            "yaxis": {"visible": False, "autorange": "reversed", "scaleanchor": "x"},
+        },
     )
-    figure.update_xaxes(visible=False, constrain="domain")
-    figure.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    return figure
 
 
 def image_row(images, titles, height=220):
@@ -150,8 +151,12 @@ def _square_axes(figure, row, col):
 def thumbnail_grid(images, titles, correct=None, columns=5, cell_height=150):
     """The tutorial's grid of recognised digits (2 x 5 there), for any count.
 
+    The thumbnails are tiled into one image (a single `Heatmap`, gaps left
+    transparent) with a title annotation over each: one trace stays fast to
+    build and to draw however many thumbnails a page shows.
+
     Args:
-        images: Sequence of float arrays `(28, 28)` in [0, 1].
+        images: Sequence of float arrays `(28, 28)` in [0, 1] (all the same shape).
         titles: One title per image, e.g. `"3 · 98%"` (already formatted).
         correct: Optional sequence of `True`, `False` or `None` per image:
             titles of right answers are green, wrong ones red, unknown dark.
@@ -159,11 +164,12 @@ def thumbnail_grid(images, titles, correct=None, columns=5, cell_height=150):
         cell_height: Height of one row of thumbnails, in pixels.
 
     Returns:
-        A `plotly.graph_objects.Figure` with one `Heatmap` per image, in rows
-        of `columns`.
+        A `plotly.graph_objects.Figure` with one `Heatmap` of the tiled
+        thumbnails (in rows of `columns`) and one annotation per title.
 
     Raises:
-        ValueError: if the sequences differ in length, or `columns` < 1.
+        ValueError: if the sequences differ in length, the images differ in
+            shape, or `columns` < 1.
     """
     count = len(images)
     if len(titles) != count or (correct is not None and len(correct) != count):
@@ -175,26 +181,41 @@ def thumbnail_grid(images, titles, correct=None, columns=5, cell_height=150):
     if columns < 1:
         raise ValueError(f"Expected at least 1 column. Received columns={columns}.")
     if count == 0:
-        figure = go.Figure()
-        figure.update_layout(height=cell_height, margin=_MARGIN)
-        figure.update_xaxes(visible=False)
-        figure.update_yaxes(visible=False)
-        return figure
+        return go.Figure(layout={"height": cell_height, "margin": _MARGIN,
+                                 "xaxis": {"visible": False}, "yaxis": {"visible": False}})
+    arrays = [_as_gray(image) for image in images]
+    shapes = {array.shape for array in arrays}
+    if len(shapes) != 1:
+        raise ValueError(f"Expected thumbnails of one shape. Received shapes {sorted(shapes)}.")
+    height, width = arrays[0].shape
     columns = min(columns, count)
     rows = math.ceil(count / columns)
-    figure = make_subplots(rows=rows, cols=columns, subplot_titles=list(titles),
-                           horizontal_spacing=0.02, vertical_spacing=0.25 / rows)
-    for index, image in enumerate(images):
-        row, col = divmod(index, columns)
-        figure.add_trace(_gray_heatmap(_as_gray(image), "%{z:.2f}"), row=row + 1, col=col + 1)
-        _square_axes(figure, row=row + 1, col=col + 1)
+    # Each cell: a band for the title above the image, and a gap on the right.
+    band, gap = round(0.35 * height), round(0.25 * width)
+    cell_h, cell_w = height + band, width + gap
+    mosaic = np.full((rows * cell_h, columns * cell_w - gap), np.nan, np.float32)
     flags = correct if correct is not None else [None] * count
-    for annotation, flag in zip(figure.layout.annotations, flags, strict=False):
-        annotation.font = {
-            "size": 13, "color": RIGHT if flag is True else WRONG if flag is False else NEUTRAL,
-        }
-    figure.update_layout(height=cell_height * rows + 20, margin=_MARGIN)
-    return figure
+    annotations = []
+    for index, (array, title, flag) in enumerate(zip(arrays, titles, flags, strict=True)):
+        row, col = divmod(index, columns)
+        top, left = row * cell_h + band, col * cell_w
+        mosaic[top : top + height, left : left + width] = array
+        color = RIGHT if flag is True else WRONG if flag is False else NEUTRAL
+        annotations.append({
+            "x": left + (width - 1) / 2, "y": top - 1, "text": title, "showarrow": False,
+            "yanchor": "bottom", "font": {"size": 13, "color": color},
+        })
+    # One layout update with plain dicts: plotly validates each add_annotation call slowly.
+    return go.Figure(
+        go.Heatmap(z=mosaic, zmin=0.0, zmax=1.0, colorscale="gray", showscale=False,
+                   hoverinfo="skip"),
+        layout={
+            "annotations": annotations, "height": cell_height * rows + 20, "margin": _MARGIN,
+            "xaxis": {"visible": False, "constrain": "domain"},
+            "yaxis": {"visible": False, "autorange": "reversed", "scaleanchor": "x",
+                      "constrain": "domain"},
+        },
+    )
 
 
 def per_digit_accuracy(per_digit, x_title="", y_title="", height=260):
@@ -212,18 +233,17 @@ def per_digit_accuracy(per_digit, x_title="", y_title="", height=260):
     """
     digits = sorted(per_digit)
     accuracy = [per_digit[d][0] / per_digit[d][1] if per_digit[d][1] else 0.0 for d in digits]
-    figure = go.Figure(
+    return go.Figure(
         go.Bar(
             x=[str(d) for d in digits], y=accuracy,
             marker_color=[RIGHT if value == 1.0 else HIGHLIGHT for value in accuracy],
             text=[f"{per_digit[d][0]}/{per_digit[d][1]}" for d in digits],
             textposition="outside", cliponaxis=False,
             hovertemplate="%{x}: %{y:.0%} (%{text})<extra></extra>",
-        )
+        ),
+        layout={
+            "height": height, "margin": _MARGIN, "showlegend": False,
+            "xaxis": {"title": {"text": x_title}, "type": "category"},
+            "yaxis": {"title": {"text": y_title}, "range": [0, 1.12], "tickformat": ".0%"},
+        },
     )
-    figure.update_layout(
-        height=height, margin=_MARGIN, showlegend=False,
-        xaxis={"title": x_title, "type": "category"},
-        yaxis={"title": y_title, "range": [0, 1.12], "tickformat": ".0%"},
-    )
-    return figure

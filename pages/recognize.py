@@ -111,9 +111,10 @@ summary = uploads.summary(results)
 
 recognised = sum(result.prediction is not None for result in results)
 columns = st.columns(4)
-columns[0].metric(t("recognize.upload.recognised"), recognised, border=True)
-columns[1].metric(t("recognize.upload.unusable"), len(results) - recognised, border=True)
-columns[2].metric(t("recognize.upload.skipped"), sum(skipped.values()), border=True,
+columns[0].metric(t("recognize.upload.recognised"), f"{recognised:,}", border=True)
+columns[1].metric(t("recognize.upload.unusable"), f"{len(results) - recognised:,}",
+                  border=True)
+columns[2].metric(t("recognize.upload.skipped"), f"{sum(skipped.values()):,}", border=True,
                   help=t("recognize.upload.skipped_help", macos=skipped.get("macos", 0),
                          hidden=skipped.get("hidden", 0), not_image=skipped.get("not_image", 0)))
 if summary["accuracy"] is not None:
@@ -141,7 +142,8 @@ if recognised:
 st.subheader(t("recognize.upload.table"), anchor=False)
 table = pd.DataFrame(uploads.to_rows(results, language))
 table[["prediction", "label"]] = table[["prediction", "label"]].astype("Int64")
-st.dataframe(table, hide_index=True, column_config={
+# On screen the contract columns; the ten probabilities are in the CSV.
+st.dataframe(table, hide_index=True, column_order=uploads.CSV_COLUMNS, column_config={
     "file": st.column_config.TextColumn(t("recognize.col.file")),
     "prediction": st.column_config.NumberColumn(t("recognize.col.prediction")),
     "confidence": st.column_config.ProgressColumn(t("recognize.col.confidence"), format="percent",

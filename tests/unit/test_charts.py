@@ -60,19 +60,24 @@ def test_image_row_titles_each_image():
         charts.image_row(images, ["a"])
 
 
-def test_thumbnail_grid_lays_out_rows_and_colours_titles():
-    images = [np.zeros((28, 28))] * 7
+def test_thumbnail_grid_tiles_rows_and_colours_titles():
+    images = [np.full((28, 28), digit / 10, np.float32) for digit in range(7)]
     titles = [f"{digit} · 90%" for digit in range(7)]
     correct = [True, False, None, True, True, True, True]
     figure = charts.thumbnail_grid(images, titles, correct, columns=5)
-    assert len(figure.data) == 7
+    (heatmap,) = figure.data  # One tiled image, however many thumbnails.
+    mosaic = np.asarray(heatmap.z, dtype=float)
+    band, gap = 10, 7  # Title band above each 28 x 28 thumbnail, gap to its right.
+    assert mosaic.shape == (2 * (28 + band), 5 * (28 + gap) - gap)
+    # The seventh thumbnail sits in row 2, column 2; gaps and empty cells are transparent.
+    assert np.allclose(mosaic[28 + band + band:, 28 + gap:2 * 28 + gap], 0.6)
+    assert np.isnan(mosaic[0, 0]) and np.isnan(mosaic[-1, -1])
     annotations = figure.layout.annotations
     assert [a.text for a in annotations] == titles
     assert annotations[0].font.color == charts.RIGHT
     assert annotations[1].font.color == charts.WRONG
     assert annotations[2].font.color == charts.NEUTRAL
-    # Two rows of five: the eighth cell onward is empty.
-    assert figure.data[6].xaxis == "x7" and figure.layout.height == 2 * 150 + 20
+    assert figure.layout.yaxis.autorange == "reversed" and figure.layout.height == 2 * 150 + 20
 
 
 def test_thumbnail_grid_of_nothing_and_bad_arguments():
@@ -81,6 +86,8 @@ def test_thumbnail_grid_of_nothing_and_bad_arguments():
         charts.thumbnail_grid([np.zeros((28, 28))], [])
     with pytest.raises(ValueError, match="at least 1 column"):
         charts.thumbnail_grid([np.zeros((28, 28))], ["x"], columns=0)
+    with pytest.raises(ValueError, match="one shape"):
+        charts.thumbnail_grid([np.zeros((28, 28)), np.zeros((20, 20))], ["x", "y"])
 
 
 def test_per_digit_accuracy():
