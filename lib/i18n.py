@@ -1047,7 +1047,7 @@ _INSIDE = {  # /inside
         "哪些像素决定了答案？**显著性图**是该类别分数对每个像素的梯度：这个像素变一点，分数会变多少。**Grad-CAM** 按各特征图对该类别分数的贡献加权，显示有用的特征图在哪里被激活。",
     ),
     "inside.why.class": ("Explain the class", "解释哪个类别"),
-    "inside.why.predicted": ("{digit} (the prediction)", "{digit}（预测结果）"),
+    "inside.why.predicted": ("The predicted digit", "预测的数字"),
     "inside.why.layer": ("Grad-CAM layer", "Grad-CAM 所用的层"),
     "inside.why.saliency": ("Saliency (|gradient|)", "显著性（梯度绝对值）"),
     "inside.why.gradient": ("Gradient (red: more ink helps)", "梯度（红色：多些笔画更像）"),

@@ -58,12 +58,19 @@ st.markdown(t("inside.intro"))
 active = session.active_model()
 key = model_key(active)
 digits = cache.mnist()
-with st.spinner(t("inside.stats.computing")):
-    stats = cache.inside_test_statistics(key, f"{digits.source}-{len(digits.y_test)}",
-                                         active.model)
+
+
+def test_statistics():
+    """Computed once per model (a few seconds on the full MNIST), then from the cache."""
+    with st.spinner(t("inside.stats.computing")):
+        return cache.inside_test_statistics(key, f"{digits.source}-{len(digits.y_test)}",
+                                             active.model)
+
+
 st.caption(t("inside.using", model=active.label))
 
-# Pick an input.
+# Pick an input. A selectbox keeps its choice by label: those with translated labels have one
+# key per language, so a language switch does not leave a label of the other language behind.
 st.segmented_control(t("inside.source"), SOURCES, required=True, key="inside_source",
                      format_func=lambda option: t(f"inside.source.{option}"))
 image, label = None, None
@@ -108,8 +115,9 @@ else:
                                         key="inside_nth")
         index = int(of_class[nth - 1])
     else:
+        stats = test_statistics()
         index = choice_column.selectbox(
-            t("inside.test.mistake"), stats.mistakes.tolist(), key="inside_mistake",
+            t("inside.test.mistake"), stats.mistakes.tolist(), key=f"inside_mistake_{language}",
             format_func=lambda i: t("inside.mistake.caption", index=i, label=stats.labels[i],
                                     prediction=stats.predictions[i],
                                     confidence=stats.confidences[i]))
@@ -206,9 +214,8 @@ with tabs["why"]:
     else:
         class_column, layer_column, _ = st.columns([1, 1, 2])
         chosen = class_column.selectbox(
-            t("inside.why.class"), [None, *range(10)], key="inside_class",
-            format_func=lambda c: t("inside.why.predicted", digit=predicted) if c is None
-            else str(c))
+            t("inside.why.class"), [None, *range(10)], key=f"inside_class_{language}",
+            format_func=lambda c: t("inside.why.predicted") if c is None else str(c))
         cam_layer = None
         if conv_names:
             cam_layer = layer_column.selectbox(t("inside.why.layer"), conv_names,
@@ -228,6 +235,7 @@ with tabs["why"]:
             st.info(t("inside.why.no_conv"), icon=":material/info:")
 
 with tabs["errors"]:
+    stats = test_statistics()
     st.caption(t(f"data.source.{digits.source}", **digits.describe()))
     accuracy, wrong, _ = st.columns([1, 1, 2])
     accuracy.metric(t("inside.errors.accuracy"), f"{stats.accuracy:.1%}", border=True)

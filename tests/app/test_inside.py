@@ -143,7 +143,7 @@ def test_test_digits_by_number_class_and_mistake(language, mnist, canvas):
     app.session_state["inside_test_mode"] = "mistake"
     app.run()
     check_views(app, language)
-    mistake = app.selectbox(key="inside_mistake").value
+    mistake = app.selectbox(key=f"inside_mistake_{language}").value
     assert prediction(app, language) != str(mnist.y_test[mistake])
 
 
@@ -160,7 +160,7 @@ def test_inspecting_a_mistake_makes_it_the_input(mnist, canvas):
 
 def test_explaining_another_class(mnist, canvas):
     app = run("en", recognize_last_digit=mnist.x_test[0].astype(np.float32) / 255.0)
-    app.selectbox(key="inside_class").set_value(9).run()
+    app.selectbox(key="inside_class_en").set_value(9).run()
     app.selectbox(key="inside_cam_layer").set_value("conv2d").run()
     assert not app.exception and not app.error
     assert any("**9**" in markdown.value for markdown in app.markdown)

@@ -105,4 +105,6 @@ def test_chinese(page, app_url):
     expect(page.get_by_role("heading", name="模型内部")).to_be_visible()
     open_tab(page, "为什么是这个答案")
     expect(page.locator(".st-key-inside_explanation .js-plotly-plot")).to_be_visible()
+    # No English label left behind in a selectbox after the switch.
+    expect(page.get_by_role("combobox", name="解释哪个类别")).to_have_value("预测的数字")
     screenshot(page, "inside-zh-why")
