@@ -977,6 +977,7 @@ _INSIDE = {  # /inside
         "选一个数字，跟着它走一遍当前模型：每一层把它变成了什么、卷积核在找什么、哪些像素决定了答案，以及模型在测试集上错在哪里。",
     ),
     "inside.using": ("Looking inside: {model}", "正在查看：{model}"),
+    "inside.home_link": ("Look inside this model: feature maps, filters, saliency, mistakes", "查看这个模型的内部：特征图、卷积核、显著性、错误"),
     "inside.stats.computing": ("Running the model on the test digits (once per model)…", "正在用测试集运行模型（每个模型只算一次）…"),
     "inside.source": ("Input", "输入"),
     "inside.source.drawn": (":material/history: Last drawn on Recognize", ":material/history: 识别页最后写的数字"),

@@ -32,6 +32,7 @@ for module, page in MODULES:
 st.subheader(t("home.active_model"), anchor=False)
 active = session.active_model()
 st.write(active.label)
+st.page_link("pages/inside.py", label=t("inside.home_link"), icon=":material/biotech:")
 card = active.card
 if card is None:
     st.info(t("home.card.none"), icon=":material/info:")
