@@ -89,6 +89,24 @@ def test_a_loaded_sequential_model_runs_its_real_path(bundled, mnist):
     assert len(outputs) == len(bundled.layers)
 
 
+@pytest.mark.parametrize("build", [functional_model, models.small_cnn], ids=["functional",
+                                                                             "sequential"])
+def test_an_uploaded_model_is_inspected_like_the_one_saved(build, tmp_path):
+    from lib import model_files
+
+    model = build()
+    path = models.save_model(model, tmp_path / "model.keras")
+    loaded = model_files.load_model(path.read_bytes())
+    digit = synthetic_digit()
+    saved = inspection.layer_outputs(model, digit)
+    for original, again in zip(saved, inspection.layer_outputs(loaded, digit), strict=True):
+        assert (again.name, again.output_shape, again.kind) == (
+            original.name, original.output_shape, original.kind)
+        np.testing.assert_allclose(again.values, original.values, atol=1e-5)
+    explanation = inspection.explain(loaded, digit)
+    assert np.isfinite(explanation.gradient).all() and explanation.grad_cam is not None
+
+
 def test_layer_outputs_refuse_a_wrong_shape(bundled):
     with pytest.raises(ValueError, match=r"Expected one digit of shape \(28, 28\).*\(32, 32\)"):
         inspection.layer_outputs(bundled, np.zeros((32, 32)))
