@@ -79,10 +79,14 @@ def _leave_pages_directory_mode():
     a first visit to `/recognize` would run the page file alone, without the
     sidebar, and keep the app in that mode. Switching the mode off and
     rerunning runs `streamlit_app.py`, whose `st.navigation` opens the page.
+    Widget callbacks (which run before the script body) are left alone: a rerun
+    there would drop the callback's remaining work.
     """
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    if PagesManager.uses_pages_directory:
+    context = get_script_run_ctx()
+    if PagesManager.uses_pages_directory and context is not None and context.has_script_started:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
