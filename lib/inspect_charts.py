@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lib.explore_charts import COLORS
+from lib.explore_charts import COLORS, maps_figure
 
 _MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 # A heat colour scale that is transparent where the heat is low, so the digit shows through.
@@ -29,6 +29,28 @@ def _image_axes(figure, columns):
 def _gray(image):
     return go.Heatmap(z=np.asarray(image, dtype=np.float64), zmin=0.0, zmax=1.0,
                       colorscale="gray", showscale=False, hoverinfo="skip")
+
+
+def feature_maps_figure(maps, map_label, width=1000):
+    """Every feature map of a layer in one grid, as tall as the grid needs at `width` pixels.
+
+    Args:
+        maps: float `(channels, height, width)`.
+        map_label: Hover label of a map, with `{index}`.
+        width: About how wide the chart is drawn, in pixels.
+
+    Returns:
+        `lib.explore_charts.maps_figure` of the maps, 8 per row (16 above 32 maps).
+    """
+    count, height, map_width = np.shape(maps)
+    columns = min(count, 8 if count <= 32 else 16)
+    rows = -(-count // columns)
+    figure = maps_figure(maps, "", map_label, columns=columns)
+    gap = max(1, height // 14)
+    aspect = (rows * (height + gap)) / (columns * (map_width + gap))
+    figure.update_layout(height=int(np.clip(40 + 0.85 * width * aspect, 160, 900)),
+                         margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return figure
 
 
 def explanation_figure(image, panels, height=300):

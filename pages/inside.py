@@ -164,11 +164,10 @@ with tabs["layers"]:
                                          "GaussianNoise", "AlphaDropout"):
                     st.caption(t("inside.layer.dropout"))
                 elif output.kind == "maps":
-                    st.caption(t("inside.layer.maps", count=len(output.values)))
-                    st.plotly_chart(explore_charts.maps_figure(
-                        output.values, "", t("inside.map"),
-                        columns=8 if len(output.values) <= 32 else 16),
-                        key=chart_key, config=NO_CHART_BAR)
+                    signed = "signed" if output.values.min() < 0 else "positive"
+                    st.caption(t(f"inside.layer.maps.{signed}", count=len(output.values)))
+                    st.plotly_chart(figures.feature_maps_figure(output.values, t("inside.map")),
+                                    key=chart_key, config=NO_CHART_BAR)
                 elif output.kind == "probabilities":
                     st.caption(t("inside.layer.probabilities"))
                     st.plotly_chart(charts.probability_bars(output.values, t("inside.digit"),
@@ -188,7 +187,7 @@ with tabs["filters"]:
         st.info(t("inside.filters.none"), icon=":material/info:")
     else:
         st.markdown(t("inside.filters.kernels", layer=kernels[0]))
-        st.plotly_chart(explore_charts.maps_figure(kernels[1], "", t("inside.filter.hover")),
+        st.plotly_chart(figures.feature_maps_figure(kernels[1], t("inside.filter.hover")),
                         key="inside_kernels", config=NO_CHART_BAR)
         st.markdown(t("inside.filters.ascent"))
         layer_column, filter_column, _ = st.columns([1, 1, 2])
