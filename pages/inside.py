@@ -112,7 +112,7 @@ else:
         digit = choice_column.selectbox(t("inside.test.digit"), range(10), key="inside_digit")
         of_class = np.flatnonzero(digits.y_test == digit)
         nth = extra_column.number_input(t("inside.test.nth"), 1, len(of_class), 1,
-                                        key="inside_nth")
+                                        key=f"inside_nth_{digit}")  # Classes differ in size.
         index = int(of_class[nth - 1])
     else:
         stats = test_statistics()

@@ -135,7 +135,7 @@ def test_test_digits_by_number_class_and_mistake(language, mnist, canvas):
     app.session_state["inside_test_mode"] = "class"
     app.run()
     app.selectbox(key="inside_digit").set_value(4).run()
-    app.number_input(key="inside_nth").set_value(2).run()
+    app.number_input(key="inside_nth_4").set_value(2).run()
     check_views(app, language)
     assert any(i18n.text("inside.label", language, label=4) == caption.value
                for caption in app.caption)
