@@ -102,6 +102,8 @@ else:
                                          key="inside_test_mode",
                                          format_func=lambda option: t(f"inside.test.{option}"))
     count = len(digits.y_test)
+    st.session_state["inside_test_index"] = min(int(st.session_state["inside_test_index"]),
+                                                 count - 1)
     if mode == "any":
         index = choice_column.number_input(t("inside.test.index", last=count - 1), 0, count - 1,
                                            key="inside_test_index")
