@@ -129,6 +129,10 @@ def test_uploaded_image(language, mnist, canvas):
 def test_test_digits_by_number_class_and_mistake(language, mnist, canvas):
     app = run(language, inside_source="test", inside_test_index=5)
     check_views(app, language)
+    app.button(key="inside_random").click().run()
+    assert not app.exception
+    assert 0 <= app.number_input(key="inside_test_index").value < len(mnist.y_test)
+    app.number_input(key="inside_test_index").set_value(5).run()
     assert any(i18n.text("inside.label", language, label=mnist.y_test[5]) == caption.value
                for caption in app.caption)
 
