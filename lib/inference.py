@@ -10,6 +10,7 @@ calls on one model are serialised by that model's lock.
 import threading
 import weakref
 
+import keras
 import numpy as np
 import tensorflow as tf
 
@@ -30,12 +31,27 @@ class _CompiledModel:
             return model_ref()(images, training=False)
 
         self.input_shape = input_shape
+        self.ends_in_softmax = _ends_in_softmax(model)
         self.function = tf.function(
             forward,
             input_signature=[tf.TensorSpec((None, *input_shape), tf.float32)],
             reduce_retracing=True,
         )
         self.lock = threading.Lock()
+
+
+def _ends_in_softmax(model):
+    last = model.layers[-1]
+    activation = getattr(last, "activation", None)
+    return isinstance(last, keras.layers.Softmax) or activation is keras.activations.softmax
+
+
+def model_lock(model):
+    """The lock that serialises TensorFlow calls on `model` across sessions (threads).
+
+    Hold it around any direct call of a shared model (gradients, feature maps).
+    """
+    return _compiled_for(model).lock
 
 
 def _compiled_for(model):
@@ -73,16 +89,23 @@ def predict_proba(model, images):
         )
     if len(array) == 0:
         return np.zeros((0, 10), dtype=np.float32)
-    chunks = []
     with compiled.lock:
-        for start in range(0, len(array), BATCH_SIZE):
-            chunks.append(compiled.function(tf.constant(array[start : start + BATCH_SIZE])).numpy())
-    probabilities = np.concatenate(chunks).astype(np.float32)
-    return _as_probabilities(probabilities)
+        chunks = [compiled.function(array[start : start + BATCH_SIZE]).numpy()
+                  for start in range(0, len(array), BATCH_SIZE)]
+    outputs = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+    return outputs if compiled.ends_in_softmax else as_probabilities(outputs)
 
 
-def _as_probabilities(outputs):
-    """Models that end in logits (no softmax) still give probabilities."""
+def as_probabilities(outputs):
+    """Rows of probabilities: model outputs that are not (logits, say) go through a softmax.
+
+    Args:
+        outputs: float `(N, 10)`.
+
+    Returns:
+        float32 `(N, 10)`; each row sums to 1.
+    """
+    outputs = np.asarray(outputs, dtype=np.float32)
     sums = outputs.sum(axis=1)
     if np.all(outputs >= 0) and np.allclose(sums, 1.0, atol=1e-3):
         return outputs

@@ -119,7 +119,7 @@ class _Inspector:
                 f"Received a model with {len(model.inputs)} inputs."
             )
         self.model_ref = weakref.ref(model)
-        self.lock = inference._compiled_for(model).lock
+        self.lock = inference.model_lock(model)
         self.input_shape = tuple(model.inputs[0].shape[1:])
         # {layer: (input tensor, output tensor)} of the node that leads to the model's output.
         self.tensors = _main_path(model)
@@ -259,7 +259,7 @@ def layer_outputs(model, image):
         kind = OUTPUT_KINDS.get(values.ndim, "other")
         if layer is last and values.shape == (10,):
             kind = "probabilities"
-            values = inference._as_probabilities(values[np.newaxis])[0]
+            values = inference.as_probabilities(values[np.newaxis])[0]
         elif kind == "maps":
             values = np.moveaxis(values, -1, 0)
         results.append(LayerOutput(layer.name, type(layer).__name__,
@@ -460,7 +460,7 @@ def explain(model, image, class_index=None, layer_name=None):
         grad_cam = grad_cam_map(maps[0], map_gradient[0], inspector.input_shape[:2])
     return Explanation(
         class_index=chosen,
-        probabilities=inference._as_probabilities(output[np.newaxis])[0],
+        probabilities=inference.as_probabilities(output[np.newaxis])[0],
         gradient=gradient,
         saliency=_scaled(np.abs(gradient)),
         grad_cam=grad_cam,
@@ -607,7 +607,7 @@ def test_statistics(model, images, labels, map_points=MAP_POINTS, seed=0):
             feature, output = function(tf.constant(images[start:start + BATCH_SIZE]))
             features.append(feature.numpy().reshape(len(feature), -1))
             outputs.append(output.numpy())
-    probabilities = inference._as_probabilities(np.concatenate(outputs))
+    probabilities = inference.as_probabilities(np.concatenate(outputs))
     predictions = probabilities.argmax(axis=1)
     confidences = probabilities.max(axis=1).astype(np.float32)
     confusion = confusion_matrix(labels, predictions)

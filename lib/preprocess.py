@@ -142,8 +142,8 @@ def to_mnist(image):
 def preprocess_steps(image):
     """Like `to_mnist`, but returns every intermediate step as `PreprocessSteps`."""
     gray = _to_gray(_as_pil(image))
-    ink = _ink(gray)
-    crop = _crop_to_digit(ink)
+    ink, threshold = _ink(gray)
+    crop = _crop_to_digit(ink, threshold)
     fitted = _fit_into_box(crop)
     return PreprocessSteps(gray=gray, ink=ink, crop=crop, fitted=fitted, mnist=_centre(fitted))
 
@@ -214,17 +214,26 @@ def _flatten_alpha(image):
 
 
 def _ink(gray):
-    """Ink as bright on black in [0, 1]: polarity found from the border, uneven light removed."""
+    """Ink as bright on black in [0, 1], and the level that separates strokes from the rest.
+
+    Polarity is read from the border; uneven light is removed.
+
+    Returns:
+        `(ink, threshold)`: float32 `(height, width)` in [0, 1], and a float.
+    """
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
     darkness = 1.0 - gray if np.median(border) > 0.5 else gray.copy()
     darkness -= _background(darkness)
     np.clip(darkness, 0.0, 1.0, out=darkness)
     # The 20th brightest pixel: a digit has hundreds of ink pixels, a speck of noise a few.
-    from_brightest = np.cumsum(_histogram(darkness)[::-1])
+    histogram = _histogram(darkness)
+    from_brightest = np.cumsum(histogram[::-1])
     peak = (255 - int(np.searchsorted(from_brightest, min(20, darkness.size)))) / 255.0
     if peak < MIN_CONTRAST:
         raise InputError("blank")
-    return np.clip(darkness / peak, 0.0, 1.0)
+    # Strokes are above Otsu's threshold (and never fainter than 15% of the peak).
+    threshold = max(_otsu_threshold(histogram) / peak, 0.15)
+    return np.clip(darkness / peak, 0.0, 1.0), threshold
 
 
 def _background(darkness):
@@ -252,9 +261,9 @@ def _background(darkness):
     )
 
 
-def _crop_to_digit(ink):
+def _crop_to_digit(ink, threshold):
     """Crops to the digit's strokes, dropping specks, and brings strokes to MNIST's width."""
-    mask = ink > _otsu_threshold(ink)
+    mask = ink > threshold
     labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
     if count > 1:
         # Keep the digit's strokes, drop dust and JPEG specks: components under 5%
@@ -289,8 +298,9 @@ def _grow(mask):
     return grown
 
 
-def _otsu_threshold(values):
-    weights = _histogram(values).astype(np.float64)
+def _otsu_threshold(histogram):
+    """Otsu's threshold, in [0, 1], of a 256-bin `_histogram`."""
+    weights = histogram.astype(np.float64)
     centres = np.arange(256) / 255.0
     below = np.cumsum(weights)
     above = below[-1] - below
@@ -298,7 +308,7 @@ def _otsu_threshold(values):
     mean_below = sum_below / np.maximum(below, 1)
     mean_above = (sum_below[-1] - sum_below) / np.maximum(above, 1)
     between = below * above * (mean_below - mean_above) ** 2
-    return float(max(centres[np.argmax(between)], 0.15))
+    return float(centres[np.argmax(between)])
 
 
 def _match_stroke_width(crop, mask):
