@@ -10,22 +10,22 @@ session.init_state()
 t = session.translator()
 
 pages = [
-    st.Page("pages/home.py", title=t("nav.home"), icon=":material/home:", default=True),
-    st.Page("pages/recognize.py", title=t("nav.recognize"), icon=":material/draw:",
+    st.Page("app_pages/home.py", title=t("nav.home"), icon=":material/home:", default=True),
+    st.Page("app_pages/recognize.py", title=t("nav.recognize"), icon=":material/draw:",
             url_path="recognize"),
-    st.Page("pages/train.py", title=t("nav.train"), icon=":material/model_training:",
+    st.Page("app_pages/train.py", title=t("nav.train"), icon=":material/model_training:",
             url_path="train"),
-    st.Page("pages/layers.py", title=t("nav.layers"), icon=":material/layers:",
+    st.Page("app_pages/layers.py", title=t("nav.layers"), icon=":material/layers:",
             url_path="layers"),
-    st.Page("pages/activations.py", title=t("nav.activations"), icon=":material/show_chart:",
+    st.Page("app_pages/activations.py", title=t("nav.activations"), icon=":material/show_chart:",
             url_path="activations"),
-    st.Page("pages/inside.py", title=t("nav.inside"), icon=":material/biotech:",
+    st.Page("app_pages/inside.py", title=t("nav.inside"), icon=":material/biotech:",
             url_path="inside"),
-    st.Page("pages/optimizers.py", title=t("optimizers.nav"), icon=":material/route:",
+    st.Page("app_pages/optimizers.py", title=t("optimizers.nav"), icon=":material/route:",
             url_path="optimizers"),
-    st.Page("pages/datasets.py", title=t("nav.datasets"), icon=":material/database:",
+    st.Page("app_pages/datasets.py", title=t("nav.datasets"), icon=":material/database:",
             url_path="datasets"),
-    st.Page("pages/applications.py", title=t("nav.applications"), icon=":material/apps:",
+    st.Page("app_pages/applications.py", title=t("nav.applications"), icon=":material/apps:",
             url_path="applications"),
 ]
 navigation = st.navigation(pages)

@@ -66,29 +66,8 @@ class ActiveModel:
 
 def init_state():
     """Sets every session default that is missing."""
-    _leave_pages_directory_mode()
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value.copy() if isinstance(value, dict) else value)
-
-
-def _leave_pages_directory_mode():
-    """Makes a bookmark such as `/recognize` work as the first visit after a server start.
-
-    With a `pages/` folder beside the entrypoint, Streamlit runs its first
-    script run in the old multipage mode until some run calls `st.navigation`:
-    a first visit to `/recognize` would run the page file alone, without the
-    sidebar, and keep the app in that mode. Switching the mode off and
-    rerunning runs `streamlit_app.py`, whose `st.navigation` opens the page.
-    Widget callbacks (which run before the script body) are left alone: a rerun
-    there would drop the callback's remaining work.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    context = get_script_run_ctx()
-    if PagesManager.uses_pages_directory and context is not None and context.has_script_started:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def translator():

@@ -114,7 +114,8 @@ def make_dataset(images, labels, batch_size, shuffle=False, augment=False, seed=
 def as_model_input(images):
     """`(N, 28, 28)` uint8 or float -> float32 `(N, 28, 28, 1)` in [0, 1]."""
     array = np.asarray(images)
-    array = array.astype(np.float32) / 255.0 if array.dtype == np.uint8 else array.astype(np.float32)
+    scale = 255.0 if array.dtype == np.uint8 else 1.0
+    array = array.astype(np.float32) / scale
     return array.reshape(-1, 28, 28, 1)
 
 

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from lib import i18n
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-PAGES = sorted(path for path in (ROOT / "pages").glob("*.py") if path.name != "__init__.py")
+PAGES = sorted(path for path in (ROOT / "app_pages").glob("*.py") if path.name != "__init__.py")
 SOURCES = [ROOT / "streamlit_app.py", *PAGES, *sorted((ROOT / "lib").glob("*.py"))]
 
 

@@ -1,4 +1,4 @@
-"""AppTest of pages/activations.py in both languages, with several widget settings."""
+"""AppTest of app_pages/activations.py in both languages, with several widget settings."""
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from lib import explore
 from tests.conftest import ROOT
 
-PAGE = str(ROOT / "pages" / "activations.py")
+PAGE = str(ROOT / "app_pages" / "activations.py")
 pytestmark = pytest.mark.slow
 
 

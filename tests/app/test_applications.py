@@ -1,4 +1,4 @@
-"""AppTest of pages/applications.py in both languages, offline and with fake weights cached.
+"""AppTest of app_pages/applications.py in both languages, offline and with fake weights cached.
 
 The registry's MobileNetV2 is replaced by MobileNetV2(alpha=0.35) at 96 x 96 and the
 comparison limited to small models, so no test builds VGG16 or ResNet50.
@@ -16,7 +16,7 @@ from lib import applications, data
 from tests import fake_keras_cache as fake
 from tests.conftest import ROOT
 
-PAGE = str(ROOT / "pages" / "applications.py")
+PAGE = str(ROOT / "app_pages" / "applications.py")
 SMALL = ["MobileNetV2", "MobileNetV3Small"]
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,5 @@
-"""AppTest of pages/datasets.py in both languages, offline and with fake files in Keras's cache."""
+"""AppTest of app_pages/datasets.py in both languages, offline and with fake files in Keras's
+cache."""
 
 import pytest
 import streamlit as st
@@ -8,7 +9,7 @@ from lib import data
 from tests import fake_keras_cache as fake
 from tests.conftest import ROOT
 
-PAGE = str(ROOT / "pages" / "datasets.py")
+PAGE = str(ROOT / "app_pages" / "datasets.py")
 pytestmark = pytest.mark.slow
 
 

@@ -1,4 +1,4 @@
-"""AppTest of pages/inside.py: every kind of input in both languages, the mistake gallery and a
+"""AppTest of app_pages/inside.py: every kind of input in both languages, the mistake gallery and a
 model without convolutions.
 
 AppTest cannot draw on `streamlit-drawable-canvas`: a stand-in module returns the pixels a test
@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import i18n, models, session
 
-PAGE = str(pathlib.Path(__file__).resolve().parents[2] / "pages" / "inside.py")
+PAGE = str(pathlib.Path(__file__).resolve().parents[2] / "app_pages" / "inside.py")
 
 pytestmark = pytest.mark.slow
 

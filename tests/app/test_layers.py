@@ -1,4 +1,4 @@
-"""AppTest of pages/layers.py in both languages, with several widget settings."""
+"""AppTest of app_pages/layers.py in both languages, with several widget settings."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from lib import explore
 from tests.conftest import ROOT
 
-PAGE = str(ROOT / "pages" / "layers.py")
+PAGE = str(ROOT / "app_pages" / "layers.py")
 pytestmark = pytest.mark.slow
 
 

@@ -1,4 +1,4 @@
-"""AppTest of pages/optimizers.py in both languages, with several widget settings."""
+"""AppTest of app_pages/optimizers.py in both languages, with several widget settings."""
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from lib import explore
 from tests.conftest import ROOT
 
-PAGE = str(ROOT / "pages" / "optimizers.py")
+PAGE = str(ROOT / "app_pages" / "optimizers.py")
 pytestmark = pytest.mark.slow
 
 

@@ -1,4 +1,4 @@
-"""AppTest of pages/recognize.py: drawing (the canvas replaced), uploads, both languages.
+"""AppTest of app_pages/recognize.py: drawing (the canvas replaced), uploads, both languages.
 
 AppTest cannot draw on `streamlit-drawable-canvas`, so a stand-in module named
 `streamlit_drawable_canvas` returns the pixels a test "drew"; the page's
@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import i18n
 
-PAGE = str(pathlib.Path(__file__).resolve().parents[2] / "pages" / "recognize.py")
+PAGE = str(pathlib.Path(__file__).resolve().parents[2] / "app_pages" / "recognize.py")
 
 pytestmark = pytest.mark.slow
 

@@ -1,11 +1,11 @@
-"""AppTest of pages/train.py: build, train a tiny model (really, in a worker), see the results."""
+"""AppTest of app_pages/train.py: build, train a tiny model (really, in a worker), see results."""
 
 import pathlib
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(pathlib.Path(__file__).resolve().parents[2] / "pages" / "train.py")
+PAGE = str(pathlib.Path(__file__).resolve().parents[2] / "app_pages" / "train.py")
 TINY = {"stack": "flatten~dense_10_softmax", "size": "300", "epochs": "2", "val": "0.2"}
 
 pytestmark = pytest.mark.slow

@@ -13,12 +13,12 @@ st.markdown(t("home.intro"))
 st.subheader(t("home.modules"), anchor=False)
 # (module, page that explores it or None): the tutorial's table of Keras modules.
 MODULES = [
-    ("layers", "pages/layers.py"),
-    ("models", "pages/train.py"),
-    ("optimizers", "pages/optimizers.py"),
-    ("activations", "pages/activations.py"),
-    ("datasets", "pages/datasets.py"),
-    ("applications", "pages/applications.py"),
+    ("layers", "app_pages/layers.py"),
+    ("models", "app_pages/train.py"),
+    ("optimizers", "app_pages/optimizers.py"),
+    ("activations", "app_pages/activations.py"),
+    ("datasets", "app_pages/datasets.py"),
+    ("applications", "app_pages/applications.py"),
 ]
 for module, page in MODULES:
     name, what, link = st.columns([1, 4, 1.4], vertical_alignment="center")
@@ -32,7 +32,7 @@ for module, page in MODULES:
 st.subheader(t("home.active_model"), anchor=False)
 active = session.active_model()
 st.write(active.label)
-st.page_link("pages/inside.py", label=t("inside.home_link"), icon=":material/biotech:")
+st.page_link("app_pages/inside.py", label=t("inside.home_link"), icon=":material/biotech:")
 card = active.card
 if card is None:
     st.info(t("home.card.none"), icon=":material/info:")
