@@ -15,6 +15,9 @@ class InputError(ValueError):
         **details: Values for the message's placeholders.
     """
 
+    # Where the reasons' texts live in `lib.i18n`; a subclass may keep its own.
+    text_prefix = "error."
+
     def __init__(self, reason, **details):
         self.reason = reason
         self.details = details
@@ -22,4 +25,4 @@ class InputError(ValueError):
 
     def message(self, language):
         """Returns the message in `language` (`"en"` or `"zh"`)."""
-        return i18n.text("error." + self.reason, language, **self.details)
+        return i18n.text(self.text_prefix + self.reason, language, **self.details)

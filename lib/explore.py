@@ -25,6 +25,7 @@ import tensorflow as tf
 from keras import layers
 
 from lib import models
+from lib.errors import InputError
 
 DIGIT_SHAPE = (28, 28)
 
@@ -33,7 +34,7 @@ DIGIT_SHAPE = (28, 28)
 # Errors
 
 
-class LayerArgumentError(ValueError):
+class LayerArgumentError(InputError):
     """Arguments a layer refuses, explained in plain words with Keras's own reason.
 
     `str(error)` is the English message; pages show `error.message(language)`.
@@ -46,16 +47,7 @@ class LayerArgumentError(ValueError):
         **details: Values for the message's placeholders.
     """
 
-    def __init__(self, reason, **details):
-        self.reason = reason
-        self.details = details
-        super().__init__(self.message("en"))
-
-    def message(self, language):
-        """Returns the message in `language` (`"en"` or `"zh"`)."""
-        from lib import i18n
-
-        return i18n.text("layers.error." + self.reason, language, **self.details)
+    text_prefix = "layers.error."
 
 
 def _lookup(registry, name, what):
