@@ -24,9 +24,14 @@ MAX_IMAGE_PIXELS = 40_000_000
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
 # The digit is located on a copy whose longest side is at most this: enough to
-# keep a small digit in a corner of a photo, small enough to stay fast. JPEGs
-# are decoded straight at about this size (Pillow's `draft`).
+# keep a small digit in a corner of a photo. JPEGs are decoded straight at about
+# this size (Pillow's `draft`).
 WORKING_SIZE = 512
+# A first, quick look uses a copy this small. A digit that fills a good part of
+# the picture (a drawing, a scan) comes out at least `QUICK_MIN_DIGIT` pixels
+# tall there: plenty for a 20 x 20 box. Smaller or fainter ones get the full look.
+QUICK_SIZE = 160
+QUICK_MIN_DIGIT = 40
 
 MNIST_SIZE = 28
 DIGIT_BOX = 20
@@ -142,6 +147,18 @@ def to_mnist(image):
 def preprocess_steps(image):
     """Like `to_mnist`, but returns every intermediate step as `PreprocessSteps`."""
     gray = _to_gray(_as_pil(image))
+    if max(gray.shape) > QUICK_SIZE:
+        try:
+            steps = _steps(_shrink(gray, QUICK_SIZE))
+        except InputError:
+            pass  # Perhaps a small or faint digit: look again at full size.
+        else:
+            if max(steps.crop.shape) >= QUICK_MIN_DIGIT:
+                return steps
+    return _steps(gray)
+
+
+def _steps(gray):
     ink, threshold = _ink(gray)
     crop = _crop_to_digit(ink, threshold)
     fitted = _fit_into_box(crop)
@@ -185,11 +202,11 @@ def _to_gray(image):
     return np.asarray(image, dtype=np.float32) / 255.0
 
 
-def _shrink(gray):
-    if max(gray.shape) <= WORKING_SIZE:
+def _shrink(gray, size=WORKING_SIZE):
+    if max(gray.shape) <= size:
         return gray
     image = Image.fromarray(gray, mode="F")
-    image.thumbnail((WORKING_SIZE, WORKING_SIZE), Image.Resampling.BOX)
+    image.thumbnail((size, size), Image.Resampling.BOX)
     return np.asarray(image, dtype=np.float32)
 
 

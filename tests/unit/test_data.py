@@ -95,8 +95,16 @@ def test_subset_is_stratified():
 
 def test_can_connect_gives_up_on_a_slow_name_lookup(monkeypatch):
     import socket
+    import threading
 
-    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: time.sleep(30))
+    answered = threading.Event()
+
+    def hanging_lookup(*arguments, **keywords):
+        answered.wait(30)
+        raise OSError("name lookup timed out")
+
+    monkeypatch.setattr(socket, "create_connection", hanging_lookup)
     started = time.monotonic()
     assert not data.can_connect("https://example.invalid/", timeout=0.5)
     assert time.monotonic() - started < 2
+    answered.set()
