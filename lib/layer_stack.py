@@ -281,23 +281,23 @@ def count_parameters(stack):
     return sum(row["parameters"] for row in summarize(stack))
 
 
-def _layer(spec):
+def _layer(spec, name=None):
     from keras import layers
 
     kind = spec["type"]
     if kind == "Conv2D":
         size = spec["kernel_size"]
         return layers.Conv2D(spec["filters"], kernel_size=(size, size), padding=spec["padding"],
-                             activation=spec["activation"])
+                             activation=spec["activation"], name=name)
     if kind == "MaxPooling2D":
-        return layers.MaxPooling2D(pool_size=(spec["pool_size"],) * 2)
+        return layers.MaxPooling2D(pool_size=(spec["pool_size"],) * 2, name=name)
     if kind == "AveragePooling2D":
-        return layers.AveragePooling2D(pool_size=(spec["pool_size"],) * 2)
+        return layers.AveragePooling2D(pool_size=(spec["pool_size"],) * 2, name=name)
     if kind == "Dense":
-        return layers.Dense(spec["units"], activation=spec["activation"])
+        return layers.Dense(spec["units"], activation=spec["activation"], name=name)
     if kind == "Dropout":
-        return layers.Dropout(spec["rate"])
-    return getattr(layers, kind)()
+        return layers.Dropout(spec["rate"], name=name)
+    return getattr(layers, kind)(name=name)
 
 
 def build_model(stack, name="custom"):
@@ -316,8 +316,13 @@ def build_model(stack, name="custom"):
     import keras
 
     summarize(stack)
+    # Names by position ("dense_3"): Keras's automatic names come from per-thread counters,
+    # and a model built in a training worker once got two layers called "dense".
     return keras.Sequential(
-        [keras.Input(shape=INPUT_SHAPE), *(_layer(spec) for spec in normalize(stack))], name=name
+        [keras.Input(shape=INPUT_SHAPE),
+         *(_layer(spec, name=f"{spec['type'].lower()}_{position}")
+           for position, spec in enumerate(normalize(stack), start=1))],
+        name=name,
     )
 
 
