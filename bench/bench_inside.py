@@ -18,16 +18,8 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from bench.bench_core import median_ms  # noqa: E402
 from lib import cache, inference, inspection  # noqa: E402
-
-
-def median_ms(function, repeats):
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def once_ms(function):

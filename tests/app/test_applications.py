@@ -8,11 +8,10 @@ import io
 
 import numpy as np
 import pytest
-import streamlit as st
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from lib import applications, data
+from lib import applications
 from tests import fake_keras_cache as fake
 from tests.conftest import ROOT
 
@@ -22,15 +21,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def keras_home(tmp_path, monkeypatch):
-    home = fake.use_keras_home(monkeypatch, tmp_path / "keras")
-    monkeypatch.setattr(data, "can_connect", lambda url, timeout=None: False)
+def keras_home(keras_home, monkeypatch):
+    """The shared offline Keras cache (tests/app/conftest.py), with a tiny MobileNetV2."""
     fake.use_tiny_mobilenet(monkeypatch)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield home
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    return keras_home
 
 
 def run_page(language="en", **state):

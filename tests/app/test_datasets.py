@@ -2,27 +2,13 @@
 cache."""
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from lib import data
 from tests import fake_keras_cache as fake
 from tests.conftest import ROOT
 
 PAGE = str(ROOT / "app_pages" / "datasets.py")
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def keras_home(tmp_path, monkeypatch):
-    """An empty Keras cache, no network, and fresh Streamlit caches (probes and datasets)."""
-    home = fake.use_keras_home(monkeypatch, tmp_path / "keras")
-    monkeypatch.setattr(data, "can_connect", lambda url, timeout=None: False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield home
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def run_page(language="en", **state):
