@@ -10,13 +10,16 @@ import hashlib
 
 import streamlit as st
 
-from lib import data, model_files, models
+from lib import data, inference, model_files, models
 
 
 @st.cache_resource(show_spinner=False)
 def bundled_model():
-    """The bundled trained CNN, loaded once per process and shared by all sessions."""
-    return models.load_bundled_model()
+    """The bundled trained CNN, loaded once per process, shared by all sessions, and compiled
+    for fast predictions before anyone draws."""
+    model = models.load_bundled_model()
+    inference.warm_up(model)
+    return model
 
 
 @st.cache_resource(show_spinner=False)
@@ -26,8 +29,10 @@ def bundled_card():
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def uploaded_model(digest, _data):
-    """A model file a user uploaded, loaded safely; keyed by its SHA-256 `digest`."""
-    return model_files.load_model(_data)
+    """A model file a user uploaded, loaded safely and compiled; keyed by its SHA-256 `digest`."""
+    model = model_files.load_model(_data)
+    inference.warm_up(model)
+    return model
 
 
 def digest(data):

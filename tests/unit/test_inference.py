@@ -3,6 +3,7 @@ import threading
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 from keras import layers
 
 from lib import data, inference, models
@@ -84,11 +85,33 @@ def test_concurrent_sessions_share_one_model_safely(model, digits):
     assert errors == [] and len(results) == 8
 
 
+def test_one_digit_goes_through_xla_and_agrees_with_the_graph(model, digits):
+    images, _ = digits
+    one = inference.predict_proba(model, images[:1])
+    in_a_batch = inference.predict_proba(model, images[:2])[:1]
+    assert inference._compiled_for(model).one is not None
+    np.testing.assert_allclose(one, in_a_batch, atol=1e-5)
+
+
+def test_a_model_xla_cannot_compile_falls_back_to_the_graph(digits, monkeypatch):
+    images, _ = digits
+    model = models.build_model("mlp")
+    compiled = inference._compiled_for(model)
+
+    def cannot_compile(batch):
+        raise tf.errors.UnimplementedError(None, None, "no XLA kernel")
+
+    monkeypatch.setattr(compiled, "one", cannot_compile)
+    probabilities = inference.predict_proba(model, images[:1])
+    assert probabilities.shape == (1, 10) and compiled.one is None
+
+
 def test_compiled_once_per_model(model, digits):
     images, _ = digits
     inference.predict_proba(model, images[:1])
     compiled = inference._compiled_for(model)
-    inference.predict_proba(model, images[:7])
-    inference.predict_proba(model, images[:300])
-    assert inference._compiled_for(model) is compiled
-    assert compiled.function.experimental_get_tracing_count() == 1
+    function = compiled.function
+    # One traced graph serves every batch size (a concrete function cannot retrace).
+    assert inference.predict_proba(model, images[:7]).shape == (7, 10)
+    assert inference.predict_proba(model, images[:300]).shape == (300, 10)
+    assert inference._compiled_for(model) is compiled and compiled.function is function

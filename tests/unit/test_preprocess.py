@@ -62,6 +62,20 @@ def test_canvas_rgba_array_with_ink_in_alpha(mnist):
     assert result.shape == (28, 28) and result.max() == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize("ink, ground", [((20, 40, 160), (255, 255, 255)),  # Pen on a PNG.
+                                         ((255, 255, 255), (0, 0, 0))])  # The canvas.
+def test_transparency_shrunk_first_matches_laying_it_on_its_ground_first(mnist, ink, ground):
+    rgba = np.zeros((280, 280, 4), np.uint8)
+    rgba[..., :3] = ink
+    rgba[..., 3] = np.asarray(Image.fromarray(mnist.x_test[8]).resize((280, 280)))
+    gray = preprocess.preprocess_steps(rgba).gray  # The quick look: 280 px reduced to 94.
+    laid = Image.alpha_composite(Image.new("RGBA", (280, 280), (*ground, 255)),
+                                 Image.fromarray(rgba))
+    expected = np.asarray(laid.convert("L").reduce(3), np.float32) / 255.0
+    assert gray.shape == expected.shape == (94, 94)
+    assert np.abs(gray - expected).max() < 0.02
+
+
 def test_steps_are_all_returned(mnist):
     steps = preprocess.preprocess_steps(_png(255 - mnist.x_test[1]))
     assert steps.gray.ndim == 2 and steps.ink.shape == steps.gray.shape
