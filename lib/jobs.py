@@ -9,7 +9,9 @@ the worker writes progress under the job's lock.
 Sessions are represented by `Owner` handles, kept in the session's state and
 held here only weakly: when a session ends and its state is dropped, the jobs
 it alone was watching are cancelled after a grace period, unless a new
-session of the same browser (a reload) has taken them over. Nothing here
+session of the same browser (a reload) has taken them over; its finished jobs
+are forgotten then too, so their models and data are freed. A reaper thread
+checks every few seconds, whether or not any page is open. Nothing here
 imports Streamlit or TensorFlow.
 """
 
@@ -203,6 +205,9 @@ class JobManager:
         # Owners whose sessions ended: filled by weakref finalizers (at any moment, on any
         # thread, perhaps inside our own lock), drained under the lock by `_reap`.
         self._gone = queue.SimpleQueue()
+        self._closed = threading.Event()
+        threading.Thread(target=_reap_every, args=(weakref.ref(self), self._closed),
+                         daemon=True, name="training-job-reaper").start()
 
     # Owners.
 
@@ -243,7 +248,7 @@ class JobManager:
             return job
 
     def _reap(self):
-        """Ends the jobs nobody has watched for `grace_seconds`."""
+        """Ends the jobs nobody has watched for `grace_seconds`, and forgets finished ones."""
         with self._lock:
             now = time.monotonic()
             while not self._gone.empty():
@@ -254,9 +259,13 @@ class JobManager:
                         if not job.owners:
                             job.unwatched_since = now
             for job in list(self._jobs.values()):
-                if (job.status in ACTIVE and not job.owners and job.unwatched_since is not None
-                        and now - job.unwatched_since >= self.grace_seconds):
-                    self._cancel(job)
+                if (job.owners or job.unwatched_since is None
+                        or now - job.unwatched_since < self.grace_seconds):
+                    continue
+                if job.status in ACTIVE:
+                    self._cancel(job)  # A running job ends at its next batch; reaped after.
+                else:
+                    del self._jobs[job.id]  # Its model and data go with it.
 
     # Jobs.
 
@@ -390,6 +399,7 @@ class JobManager:
 
     def shutdown(self, timeout=30):
         """Cancels everything and waits for running jobs (for tests and process exit)."""
+        self._closed.set()
         with self._lock:
             jobs = list(self._jobs.values())
             for job in jobs:
@@ -397,3 +407,16 @@ class JobManager:
                     self._cancel(job)
         for job in jobs:
             job.wait(timeout)
+
+
+def _reap_every(manager_ref, closed):
+    """The reaper thread: `_reap` a few times per grace period until the manager is gone."""
+    while True:
+        manager = manager_ref()
+        if manager is None:
+            return
+        interval = min(max(manager.grace_seconds / 3, 0.1), 5.0)
+        manager._reap()
+        del manager  # Hold the manager only while reaping, so it can be collected.
+        if closed.wait(interval):
+            return

@@ -32,15 +32,22 @@ def _free_port():
 
 
 def start_streamlit(port, extra_env=None, cwd=ROOT):
-    """Starts `streamlit run streamlit_app.py` on `port`; returns the process once healthy."""
+    """Starts `streamlit run streamlit_app.py` on `port`; returns the process once healthy.
+
+    The server's output goes to `test-artifacts/streamlit-<port>.log` (a pipe nobody
+    reads would fill up and stall a long-running server).
+    """
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(extra_env or {})}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log_path = ARTIFACTS / f"streamlit-{port}.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -48,7 +55,7 @@ def start_streamlit(port, extra_env=None, cwd=ROOT):
                 return process
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(process.stdout.read().decode(errors="replace")) from None
+                raise RuntimeError(log_path.read_text(errors="replace")) from None
             time.sleep(0.3)
     process.kill()
     raise RuntimeError("streamlit did not become healthy within 60 s")

@@ -1,4 +1,6 @@
+import gc
 import threading
+import weakref
 
 import keras
 import numpy as np
@@ -115,3 +117,14 @@ def test_compiled_once_per_model(model, digits):
     assert inference.predict_proba(model, images[:7]).shape == (7, 10)
     assert inference.predict_proba(model, images[:300]).shape == (300, 10)
     assert inference._compiled_for(model) is compiled and compiled.function is function
+
+
+def test_a_discarded_model_is_freed_with_its_compiled_functions(digits):
+    images, _ = digits
+    model = models.build_model("mlp")
+    inference.predict_proba(model, images[:1])
+    inference.predict_proba(model, images[:3])
+    alive = weakref.ref(model)
+    del model
+    gc.collect()
+    assert alive() is None  # The compiled functions hold it weakly.

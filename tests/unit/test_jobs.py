@@ -1,6 +1,7 @@
 import gc
 import threading
 import time
+import weakref
 
 import pytest
 
@@ -80,11 +81,32 @@ def test_session_end_cancels_running_and_queued_jobs():
     assert _wait_for(lambda: running.snapshot().status == "running")
     del other  # The second session's state is dropped: its queued job goes.
     gc.collect()
-    assert manager.snapshot(waiting.id).status == "cancelled"
+    assert _wait_for(lambda: waiting.snapshot().status == "cancelled")
     manager.end_owner(owner)
     assert running.wait(5)
-    assert manager.snapshot(running.id).status == "cancelled"
+    assert running.snapshot().status == "cancelled"
     assert manager.counts() == (0, 0)
+
+
+def test_finished_jobs_of_ended_sessions_are_forgotten_and_their_results_freed():
+    manager = jobs.JobManager(max_concurrent=1, grace_seconds=0.2)
+
+    class Model:  # Stands for a trained Keras model: what must not outlive its session.
+        pass
+
+    owner, watcher = manager.new_owner(), manager.new_owner()
+    job = manager.submit(owner, lambda job: Model())
+    assert job.wait(5)
+    kept = manager.submit(watcher, lambda job: Model())
+    assert kept.wait(5)
+    result = weakref.ref(job.snapshot().result)
+    del owner  # The session's state is dropped; nothing else is needed to free the model.
+    gc.collect()
+    assert _wait_for(lambda: manager.job(job.id) is None)
+    del job
+    gc.collect()
+    assert result() is None
+    assert manager.snapshot(kept.id).result is not None  # A live session keeps its run.
 
 
 def test_a_reload_in_the_same_browser_takes_the_job_over():
@@ -111,7 +133,7 @@ def test_another_browser_never_gets_the_job():
     assert manager.attach_browser(student) is None
     assert manager.attach_browser(manager.new_owner()) is None  # Unknown browser.
     manager.end_owner(teacher)
-    assert _wait_for(lambda: manager.snapshot(job.id).status == "cancelled")
+    assert _wait_for(lambda: job.snapshot().status == "cancelled")
 
 
 def test_stop_keeps_what_work_returned_and_a_queued_stop_cancels():
