@@ -1,0 +1,419 @@
+"""A class on one server: students draw and upload while others train, against `streamlit run`.
+
+    python bench/load_test.py [--students 30] [--seconds 120] [--trainers 3] [--uploaders 3]
+
+Starts the app as a teacher would (`streamlit run`, `DIGITLAB_MAX_TRAININGS=1`,
+a fresh run database), then drives it from one headless Chromium with one
+browser context per student, as real pages: each student's page is a separate
+Streamlit session and browser.
+
+- Drawers (`students - trainers - uploaders`) loop on /recognize: clear the
+  canvas, draw a "1" with the mouse, wait for the "Prediction" metric to say
+  1, then look at it for a few seconds (`--think`).
+- Uploaders loop on a fresh /recognize page: upload a zip of `--zip-images`
+  real MNIST digits and wait until the results say all were recognised.
+- Trainers open /train and press Train (the tutorial CNN, `--epochs` on the
+  embedded digits). The first runs; the next ones wait in the server's queue
+  and must show their place. Each runs again when it is done, until time is up.
+
+Before the students arrive, the teacher draws a digit (the model and data load
+once, for everyone), and one run trains alone: its samples/s is the baseline
+for the samples/s of the runs trained while the class works.
+
+Reported: errors (a stroke that was not answered with the right digit within
+10 s, an upload not recognised, an exception on a page, a traceback in the
+server's log), p50/p95 from mouse-up to the new "Prediction" on screen, zip
+throughput, how long each Train press waited and the queue places shown, the
+server's RSS over time, and the CPU the server and Chromium used. Chromium
+runs every student's page on the same 2 cores as the server, so the figures
+are pessimistic: in a classroom each student's browser runs on their own device.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import io
+import os
+import pathlib
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+
+import numpy as np
+from PIL import Image
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_streamlit  # noqa: E402
+
+STROKE_TIMEOUT_MS = 10_000
+RATE = re.compile(r"([\d,]+) samples/s")
+PLACE = re.compile(r"queue: place (\d+)")
+
+
+@dataclasses.dataclass
+class Report:
+    """What the students saw, and what the server used."""
+
+    stroke_seconds: list = dataclasses.field(default_factory=list)
+    uploads: list = dataclasses.field(default_factory=list)  # (images, seconds)
+    queue_waits: list = dataclasses.field(default_factory=list)  # seconds from press to running
+    places_shown: list = dataclasses.field(default_factory=list)
+    rate_alone: float | None = None
+    rates_loaded: list = dataclasses.field(default_factory=list)
+    errors: list = dataclasses.field(default_factory=list)
+    rss: list = dataclasses.field(default_factory=list)  # (seconds since start, bytes)
+    cpu_seconds: dict = dataclasses.field(default_factory=dict)
+
+    def error(self, who, what):
+        self.errors.append(f"{who}: {what}")
+
+
+def zip_of_digits(count):
+    """A zip of `count` real MNIST digits, black on white, named `num<digit>_<i>.png`."""
+    from lib import data
+
+    mnist = data.load_embedded()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for index in range(count):
+            png = io.BytesIO()
+            Image.fromarray(255 - mnist.x_test[index % len(mnist.x_test)]).save(png, format="PNG")
+            archive.writestr(f"num{mnist.y_test[index % len(mnist.y_test)]}_{index}.png",
+                             png.getvalue())
+    return buffer.getvalue()
+
+
+# Pages.
+
+
+async def wait_for_app(page, timeout=60_000):
+    """Waits until the script run has finished (as Streamlit's own e2e tests do)."""
+    done = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    await page.wait_for_selector(done, timeout=timeout)
+    await page.wait_for_timeout(200)
+    await page.wait_for_selector(done, timeout=timeout)
+
+
+def metric(page, label):
+    return page.locator('[data-testid="stMetric"]').filter(
+        has=page.get_by_text(label, exact=True)).locator('[data-testid="stMetricValue"]')
+
+
+async def check_no_exception(page, who, report):
+    if await page.locator('[data-testid="stException"]').count():
+        report.error(who, "an exception is shown on the page")
+
+
+async def draw_a_one(page):
+    """Draws a "1" on the canvas; returns `time.monotonic()` at mouse-up, once it took it."""
+    from playwright.async_api import expect
+
+    canvas = page.locator("canvas.upper-canvas")
+    for _ in range(3):
+        box = await canvas.bounding_box()
+        x = box["x"] + box["width"] / 2
+        await page.mouse.move(x, box["y"] + 0.15 * box["height"])
+        await page.mouse.down()
+        await page.mouse.move(x, box["y"] + 0.85 * box["height"], steps=8)
+        await page.mouse.up()
+        released = time.monotonic()
+        try:  # The canvas took the stroke (one still mounting after a clear drops it).
+            await expect(page.get_by_role("button", name="Undo")).to_be_enabled(timeout=3_000)
+            return released
+        except AssertionError:
+            await page.wait_for_timeout(300)
+    raise AssertionError("the canvas did not take the stroke after three tries")
+
+
+async def drawer(context, url, deadline, report, think, who):
+    from playwright.async_api import expect
+
+    page = await context.new_page()
+    await page.goto(f"{url}/recognize")
+    await wait_for_app(page)
+    while time.monotonic() < deadline:
+        try:
+            await page.locator(".st-key-recognize_clear button").click()
+            await expect(metric(page, "Prediction")).to_have_count(0, timeout=STROKE_TIMEOUT_MS)
+            await wait_for_app(page)
+            released = await draw_a_one(page)
+            await expect(metric(page, "Prediction")).to_have_text("1", timeout=STROKE_TIMEOUT_MS)
+            report.stroke_seconds.append(time.monotonic() - released)
+        except AssertionError as error:
+            report.error(who, f"stroke not answered: {str(error).splitlines()[0]}")
+        await check_no_exception(page, who, report)
+        await asyncio.sleep(random.uniform(*think))
+
+
+async def uploader(context, url, deadline, report, zip_path, images, who):
+    from playwright.async_api import expect
+
+    while time.monotonic() < deadline:
+        page = await context.new_page()  # A fresh page and session for each zip.
+        try:
+            await page.goto(f"{url}/recognize")
+            await wait_for_app(page)
+            await page.locator(".st-key-recognize_mode button").filter(has_text="Upload").click()
+            await wait_for_app(page)
+            started = time.monotonic()
+            await page.locator(".st-key-recognize_files input[type=file]").set_input_files(
+                zip_path)
+            await expect(metric(page, "Recognised")).to_have_text(f"{images:,}", timeout=120_000)
+            report.uploads.append((images, time.monotonic() - started))
+        except AssertionError as error:
+            report.error(who, f"upload not recognised: {str(error).splitlines()[0]}")
+        await check_no_exception(page, who, report)
+        await page.close()
+        await asyncio.sleep(random.uniform(2, 4))
+
+
+async def train_once(page, report, who, deadline=None):
+    """Presses Train and follows the run; returns its last samples/s, or None if cut short."""
+    await page.locator(".st-key-train_start button").click()
+    pressed, running_at, rate = time.monotonic(), None, None
+    progress = page.locator('[data-testid="stProgress"]')
+    queued = page.locator('[data-testid="stAlert"]').filter(has_text="Waiting in the queue")
+    train = page.locator(".st-key-train_start button")
+    await page.wait_for_timeout(1_500)
+    while deadline is None or time.monotonic() < deadline:
+        if await queued.count():
+            match = PLACE.search(await queued.first.inner_text())
+            if match and int(match.group(1)) not in report.places_shown:
+                report.places_shown.append(int(match.group(1)))
+        if await progress.count():
+            running_at = running_at or time.monotonic()
+            match = RATE.search(await progress.first.inner_text())
+            if match:
+                rate = float(match.group(1).replace(",", ""))
+        elif running_at is not None and await train.is_enabled():
+            break  # Finished: the progress bar is gone and Train can be pressed again.
+        await page.wait_for_timeout(500)
+    else:
+        return None
+    await check_no_exception(page, who, report)
+    report.queue_waits.append(running_at - pressed)
+    return rate
+
+
+async def trainer(context, url, deadline, report, epochs, who, start_after):
+    page = await context.new_page()
+    await page.goto(f"{url}/train?epochs={epochs}")
+    await wait_for_app(page)
+    await asyncio.sleep(start_after)  # Press Train one after another, as a class would.
+    while time.monotonic() < deadline:
+        rate = await train_once(page, report, who, deadline)
+        if rate is not None:
+            report.rates_loaded.append(rate)
+
+
+async def sample_rss(pid, report, started, stop):
+    while not stop.is_set():
+        report.rss.append((time.monotonic() - started, rss_bytes(pid)))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 1.0)
+
+
+def rss_bytes(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def cpu_seconds(name_part=None, pid=None):
+    """CPU seconds used so far by one process, or by every process whose name has `name_part`."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [pid] if pid else [p for p in os.listdir("/proc") if p.isdigit()]
+    total = 0.0
+    for candidate in pids:
+        try:
+            with open(f"/proc/{candidate}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)
+            name = fields[0].split("(", 1)[1]
+            if name_part and name_part not in name:
+                continue
+            values = fields[1].split()
+            total += (int(values[11]) + int(values[12])) / ticks
+        except (FileNotFoundError, IndexError, ProcessLookupError):
+            continue
+    return total
+
+
+# The run.
+
+
+async def run(url, server_pid, arguments, zip_path, report):
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        async def new_context():
+            return await browser.new_context(viewport={"width": 1200, "height": 900})
+
+        # The teacher opens the app first: the model and data load once, for everyone.
+        context = await new_context()
+        await drawer(context, url, time.monotonic() + 1, Report(), (0, 0), "teacher")
+        await context.close()
+
+        if arguments.baseline:  # One run alone, before the class arrives.
+            context = await new_context()
+            page = await context.new_page()
+            await page.goto(f"{url}/train?epochs={arguments.epochs}")
+            await wait_for_app(page)
+            report.rate_alone = await train_once(page, report, "baseline trainer")
+            report.queue_waits.clear()
+            await context.close()
+
+        started = time.monotonic()
+        deadline = started + arguments.seconds
+        stop = asyncio.Event()
+        sampler = asyncio.create_task(sample_rss(server_pid, report, started, stop))
+        cpu_before = cpu_seconds(pid=server_pid), cpu_seconds("chrom")
+        contexts = [await new_context() for _ in range(arguments.students)]
+        tasks = []
+        for index, context in enumerate(contexts):
+            if index < arguments.trainers:
+                tasks.append(trainer(context, url, deadline, report, arguments.epochs,
+                                     f"trainer {index + 1}", start_after=2.0 * index))
+            elif index < arguments.trainers + arguments.uploaders:
+                tasks.append(uploader(context, url, deadline, report, zip_path,
+                                      arguments.zip_images, f"uploader {index + 1}"))
+            else:
+                tasks.append(drawer(context, url, deadline, report, arguments.think,
+                                    f"drawer {index + 1}"))
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+        for index, outcome in enumerate(outcomes):
+            if isinstance(outcome, Exception):
+                report.error(f"student {index + 1}", f"{type(outcome).__name__}: {outcome}")
+        report.cpu_seconds = {"server": cpu_seconds(pid=server_pid) - cpu_before[0],
+                              "chromium": cpu_seconds("chrom") - cpu_before[1],
+                              "wall": time.monotonic() - started}
+        for context in contexts:
+            await context.close()
+        stop.set()
+        await sampler
+        await browser.close()
+
+
+def load_test(arguments):
+    """Runs the whole load test; returns the `Report`."""
+    report = Report()
+    with tempfile.TemporaryDirectory() as folder:
+        zip_path = pathlib.Path(folder) / "digits.zip"
+        zip_path.write_bytes(zip_of_digits(arguments.zip_images))
+        port = _free_port()
+        server = start_streamlit(port, extra_env={
+            "DIGITLAB_MAX_TRAININGS": "1", "DIGITLAB_RUNS_DB": str(pathlib.Path(folder) / "runs")})
+        try:
+            report.rss.append((0.0, rss_bytes(server.pid)))
+            asyncio.run(run(f"http://127.0.0.1:{port}", server.pid, arguments, zip_path, report))
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        log = (ROOT / "test-artifacts" / f"streamlit-{port}.log").read_text(errors="replace")
+        for traceback in app_tracebacks(log):
+            report.error("server", f"a traceback in the server's log: {traceback}")
+    return report
+
+
+def app_tracebacks(log):
+    """The last lines of the tracebacks in a server log that pass through this app's code.
+
+    Streamlit 1.67 logs one of its own when a page closes its websocket (the
+    uploaders close theirs after every zip); those do not count.
+    """
+    found = []
+    for chunk in log.split("Traceback (most recent call last):")[1:]:
+        block = chunk.split("\n\n", 1)[0]
+        if str(ROOT / "lib") in block or str(ROOT / "app_pages") in block:
+            found.append(block.strip().splitlines()[-1])
+    return found
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def print_report(report, arguments):
+    drawers = arguments.students - arguments.trainers - arguments.uploaders
+    print(f"{arguments.students} students for {arguments.seconds} s: {drawers} drawing, "
+          f"{arguments.uploaders} uploading {arguments.zip_images}-image zips, "
+          f"{arguments.trainers} pressing Train (DIGITLAB_MAX_TRAININGS=1)")
+    print(f"errors: {len(report.errors)}")
+    for error in report.errors[:20]:
+        print(f"  {error}")
+    strokes = report.stroke_seconds
+    if strokes:
+        p50, p95 = statistics.median(strokes), percentile(strokes, 0.95)
+        print(f"strokes answered: {len(strokes)}; mouse-up -> Prediction p50 {p50 * 1000:.0f} ms, "
+              f"p95 {p95 * 1000:.0f} ms, max {max(strokes) * 1000:.0f} ms  "
+              "(target p95 <= 1,000 ms)")
+    if report.uploads:
+        rates = [images / seconds for images, seconds in report.uploads]
+        print(f"zips recognised: {len(rates)}; upload -> results on screen "
+              f"{statistics.median(seconds for _, seconds in report.uploads):.2f} s median, "
+              f"{statistics.median(rates):,.0f} images/s")
+    print(f"Train presses that started: {len(report.queue_waits)}; waited in the queue "
+          f"{', '.join(f'{wait:.0f}' for wait in report.queue_waits)} s; places shown "
+          f"{sorted(report.places_shown)}")
+    if report.rates_loaded:
+        loaded = statistics.median(report.rates_loaded)
+        alone = report.rate_alone
+        ratio = f", {loaded / alone:.2f} x of training alone ({alone:,.0f})" if alone else ""
+        print(f"training under load: {loaded:,.0f} samples/s{ratio}  (target > 0.5 x)")
+    if report.rss:
+        values = [rss for _, rss in report.rss]
+        half = [rss for seconds, rss in report.rss if seconds >= arguments.seconds / 2]
+        print(f"server RSS: {values[0] / 2**20:,.0f} MB idle, {max(values) / 2**20:,.0f} MB peak, "
+              f"{(max(half) - min(half)) / 2**20 if half else 0:,.0f} MB spread over the second "
+              f"half")
+    if report.cpu_seconds:
+        wall = report.cpu_seconds["wall"]
+        print(f"CPU during the class: server {report.cpu_seconds['server'] / wall:.2f} cores, "
+              f"Chromium (all {arguments.students} pages) "
+              f"{report.cpu_seconds['chromium'] / wall:.2f} cores, of 2")
+
+
+def parse_arguments(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--trainers", type=int, default=3)
+    parser.add_argument("--uploaders", type=int, default=3)
+    parser.add_argument("--zip-images", type=int, default=200)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--think", type=float, nargs=2, default=(2.0, 4.0),
+                        help="seconds a drawer looks at a prediction before the next (min max)")
+    parser.add_argument("--no-baseline", dest="baseline", action="store_false",
+                        help="skip the run that trains alone first")
+    arguments = parser.parse_args(argv)
+    if arguments.trainers + arguments.uploaders > arguments.students:
+        parser.error("--trainers + --uploaders must not exceed --students")
+    return arguments
+
+
+def main():
+    arguments = parse_arguments()
+    random.seed(0)
+    np.random.seed(0)
+    report = load_test(arguments)
+    print_report(report, arguments)
+    return 1 if report.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

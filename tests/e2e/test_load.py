@@ -1,0 +1,25 @@
+"""The load test's short form: a small class on a real server, and nothing goes wrong.
+
+The full test and its figures: `python bench/load_test.py` (see the README).
+"""
+
+import pytest
+
+from bench import load_test
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def test_a_small_class_draws_uploads_and_queues_for_training_without_errors():
+    arguments = load_test.parse_arguments([
+        "--students", "5", "--seconds", "20", "--trainers", "2", "--uploaders", "1",
+        "--zip-images", "50", "--epochs", "1", "--no-baseline",
+    ])
+    report = load_test.load_test(arguments)
+    load_test.print_report(report, arguments)
+    assert report.errors == []
+    assert len(report.stroke_seconds) >= 2  # Both drawers were answered, again and again.
+    assert report.uploads and report.uploads[0][0] == 50
+    assert 1 in report.places_shown  # The second Train press waited, and said where.
+    assert report.queue_waits  # ...and a run started.
+    assert report.rss and all(rss > 0 for _, rss in report.rss)
