@@ -323,13 +323,21 @@ if snapshot is not None and not snapshot.active:
                                  guess=int(evaluation["predictions"][index]),
                                  confidence=f"{evaluation['confidence'][index]:.0%}"))
         downloads = state["train_finished"][snapshot.id]["downloads"]
-        keras_file, h5_file, save = st.columns(3, vertical_alignment="bottom")
+        keras_file, h5_file, saved_model, save = st.columns([1, 1, 1.6, 1.6],
+                                                            vertical_alignment="bottom")
         for column, suffix in ((keras_file, ".keras"), (h5_file, ".h5")):
             if suffix not in downloads:
                 downloads[suffix] = training.model_file_bytes(result.model, suffix)
             column.download_button(t("train.download", suffix=suffix), downloads[suffix],
                                    file_name=f"{name}{suffix}", icon=":material/download:",
                                    key=f"train_download{suffix.replace('.', '_')}")
+        # Exported and zipped only when clicked (about 1.5 s, off the script's thread).
+        saved_model.download_button(
+            t("train.download.saved_model"),
+            lambda model=result.model, name=name: models.saved_model_zip(model, name),
+            file_name=f"{name}-saved_model.zip", mime="application/zip",
+            icon=":material/download:", key="train_download_saved_model", on_click="ignore",
+            help=t("train.download.saved_model_help", name=name))
         with save.form("train_save", border=False):
             new_name = st.text_input(t("train.save.name"), value=name)
             if st.form_submit_button(t("train.save"), icon=":material/save:"):

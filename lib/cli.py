@@ -2,12 +2,14 @@
 
     python -m lib.cli predict num-draft/ [--model FILE] [--json]
     python -m lib.cli train --preset tutorial_cnn --epochs 5 --out model.keras
+    python -m lib.cli export [--model FILE] --out exports/digits [--version 1]
 
 `predict` recognises images, folders and zips, one line per image; an
 unreadable file is reported on its line and the rest go on. The exit status is
 non-zero only when nothing could be read. `train` prints Keras's own
 per-epoch progress bar and metrics, saves the model atomically, and writes a
-card beside it.
+card beside it. `export` writes a SavedModel for TensorFlow Serving into a new
+version folder of a model's base path, and prints its serving signature.
 """
 
 import argparse
@@ -50,9 +52,18 @@ def main(argv=None):
     train.add_argument("--seed", type=int, default=1234)
     train.add_argument("--out", default="model.keras", help=".keras (or .h5) file to write")
 
+    export = commands.add_parser("export", help="write a SavedModel for TensorFlow Serving")
+    export.add_argument("--model", help="a .keras or Keras 2 .h5 file (default: bundled)")
+    export.add_argument("--out", required=True, metavar="DIR",
+                        help="the model's base path, e.g. exports/digits")
+    export.add_argument("--version", type=int, default=1,
+                        help="the version folder to write under DIR (default: 1)")
+
     arguments = parser.parse_args(argv)
     if arguments.command == "predict":
         return run_predict(arguments)
+    if arguments.command == "export":
+        return run_export(arguments)
     return run_train(arguments, argv if argv is not None else sys.argv[1:])
 
 
@@ -172,6 +183,45 @@ def run_train(arguments, argv):
     }
     models.write_card(card, out.with_suffix(".json"))
     print(f"saved {out} and {out.with_suffix('.json').name}")
+    return 0
+
+
+def run_export(arguments):
+    import time
+
+    import tensorflow as tf
+
+    from lib import models
+    from lib.errors import InputError
+
+    try:
+        model = models.load_model(arguments.model) if arguments.model else (
+            models.load_bundled_model())
+    except (InputError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    try:
+        path = models.export_saved_model(model, arguments.out, version=arguments.version)
+    except (ValueError, OSError) as error:  # A bad version, or one that exists already.
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - started
+    size = sum(file.stat().st_size for file in path.rglob("*") if file.is_file())
+    print(f"exported {path} ({size / 1e6:.1f} MB) in {seconds:.1f} s")
+    # Read back from the files written: what TensorFlow Serving will see.
+    signature = tf.saved_model.load(str(path)).signatures["serving_default"]
+    print("signature serving_default (Keras's endpoint serve):")
+    for direction, specs in (("input", signature.structured_input_signature[1]),
+                             ("output", signature.structured_outputs)):
+        for name, spec in specs.items():
+            shape = "(" + ", ".join("None" if size is None else str(size)
+                                    for size in spec.shape) + ")"
+            print(f"  {direction:<6} {name}: {spec.dtype.name} {shape}")
+    print("  images in [0, 1], bright ink on black; outputs are probabilities (rows sum to 1)")
+    base = path.parent.resolve()
+    print(f"serve it with: docker run -p 8501:8501 -v {shlex.quote(f'{base}:/models/{base.name}')} "
+          f"-e MODEL_NAME={shlex.quote(base.name)} tensorflow/serving")
     return 0
 
 

@@ -8,6 +8,7 @@ boundary and lives in `lib.model_files`; this module re-exports `load_model`.
 import json
 import os
 import pathlib
+import shutil
 import tempfile
 
 import keras
@@ -22,6 +23,8 @@ BUNDLED_MODEL_PATH = MODELS_DIR / "mnist_cnn.keras"
 BUNDLED_CARD_PATH = MODELS_DIR / "mnist_cnn.json"
 # Saved files are readable by everyone, like any file written with the usual umask.
 _READABLE = 0o644
+# The name of the exported SavedModel's input (its key in a TensorFlow Serving request).
+SERVING_INPUT_NAME = "images"
 
 
 def tutorial_cnn():
@@ -242,3 +245,127 @@ def load_bundled_model():
             "python -m lib.cli train --preset tutorial_cnn --out models/mnist_cnn.keras"
         )
     return keras.saving.load_model(BUNDLED_MODEL_PATH, compile=False, safe_mode=True)
+
+
+def export_saved_model(model, directory, version=1):
+    """Exports `model` for TensorFlow Serving as `<directory>/<version>/`, atomically.
+
+    TensorFlow Serving watches a model's base path and serves the highest
+    numbered version in it; each version is a SavedModel (`saved_model.pb`
+    and `variables/`). Keras's own `model.export(..., format="tf_saved_model")`
+    writes it into a hidden folder beside the version (TF Serving skips names
+    that are not numbers), which is then renamed: TF Serving never loads a
+    half-written version, and a failed export leaves nothing behind.
+
+    The SavedModel has one endpoint, `serve`, also registered as the
+    signature `serving_default` (the one TF Serving's REST API calls):
+
+    - input `images`: float32 `(None, 28, 28, 1)` in [0, 1], bright ink on
+      black, as `lib.preprocess.to_mnist` makes (plus a channel axis);
+    - output `output_0`: float32 `(None, 10)` probabilities; each row sums
+      to 1. A model whose last layer is not a softmax (it returns logits) is
+      exported with a `Softmax` layer appended, as `lib.inference.predict_proba`
+      turns its outputs into probabilities.
+
+    Args:
+        model: A built Keras model taking `(batch, 28, 28, 1)` and returning
+            `(batch, 10)`.
+        directory: The model's base path, e.g. `exports/digits` (created if
+            missing).
+        version: The version number, a positive integer.
+
+    Returns:
+        The version folder `<directory>/<version>` as a `pathlib.Path`.
+
+    Raises:
+        ValueError: for a version that is not a positive integer, or a model
+            with other input or output shapes.
+        FileExistsError: if `<directory>/<version>` exists already.
+    """
+    from lib import inference
+
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(
+            f"Expected a version that is a positive integer. Received version={version!r}."
+        )
+    _check_digit_shapes(model)
+    directory = pathlib.Path(directory)
+    target = directory / str(version)
+    if target.exists():
+        raise FileExistsError(_version_exists_message(directory, version))
+    directory.mkdir(parents=True, exist_ok=True)
+    temporary = tempfile.mkdtemp(dir=directory, prefix=".exporting-")
+    try:
+        # Exporting traces the model: serialise it with the other threads that call it.
+        with inference.model_lock(model):
+            _with_probabilities(model).export(
+                temporary, format="tf_saved_model", verbose=False,
+                input_signature=[keras.InputSpec(shape=(None, *INPUT_SHAPE), dtype="float32",
+                                                 name=SERVING_INPUT_NAME)],
+            )
+        os.chmod(temporary, 0o755)  # mkdtemp's folder is private; a version is not.
+        try:
+            os.rename(temporary, target)
+        except OSError as error:  # Another export took this version meanwhile.
+            raise FileExistsError(_version_exists_message(directory, version)) from error
+    finally:
+        if os.path.exists(temporary):
+            shutil.rmtree(temporary)
+    return target
+
+
+def saved_model_zip(model, name="digits", version=1):
+    """The model exported by `export_saved_model` as a zip, in bytes (for a download button).
+
+    Args:
+        model: As for `export_saved_model`.
+        name: The folder at the top of the archive: the model's base path
+            once unzipped (letters, digits, `-` and `_`).
+        version: The version folder inside it.
+
+    Returns:
+        The bytes of a zip holding `<name>/<version>/saved_model.pb` and
+        `<name>/<version>/variables/`.
+    """
+    if pathlib.Path(name).name != name or name in ("", ".", ".."):
+        raise ValueError(f"Expected a folder name without slashes. Received name={name!r}.")
+    with tempfile.TemporaryDirectory(prefix="digitlab-export-") as scratch:
+        export_saved_model(model, pathlib.Path(scratch) / name, version)
+        # With `root_dir`, a zip is written without changing the process's working folder.
+        archive = shutil.make_archive(
+            os.path.join(scratch, "archive"), "zip", root_dir=scratch, base_dir=name
+        )
+        return pathlib.Path(archive).read_bytes()
+
+
+def _check_digit_shapes(model):
+    input_shape, output_shape = model.input_shape, model.output_shape
+    if isinstance(input_shape, list) or tuple(input_shape[1:]) != INPUT_SHAPE:
+        raise ValueError(
+            f"Expected a model taking digits of shape (None, 28, 28, 1). "
+            f"Received a model taking {input_shape}."
+        )
+    if isinstance(output_shape, list) or tuple(output_shape[1:]) != (NUM_CLASSES,):
+        raise ValueError(
+            f"Expected a model returning {NUM_CLASSES} scores, shape (None, {NUM_CLASSES}). "
+            f"Received a model returning {output_shape}."
+        )
+
+
+def _with_probabilities(model):
+    # The test lib.inference uses: a softmax layer, or a layer whose activation is softmax.
+    last = model.layers[-1]
+    if isinstance(last, layers.Softmax) or getattr(last, "activation", None) is (
+            keras.activations.softmax):
+        return model
+    inputs = keras.Input(shape=INPUT_SHAPE)
+    return keras.Model(inputs, layers.Softmax()(model(inputs)), name=f"{model.name}_softmax")
+
+
+def _version_exists_message(directory, version):
+    taken = [int(path.name) for path in directory.iterdir() if path.name.isdigit()]
+    return (
+        f"Version {version} of the model in {directory} exists already; it is never "
+        f"overwritten (TensorFlow Serving may be serving it). Export version "
+        f"{max(taken, default=version) + 1} instead, or remove {directory / str(version)}."
+    )

@@ -1,6 +1,8 @@
 """AppTest of app_pages/train.py: build, train a tiny model (really, in a worker), see results."""
 
+import io
 import pathlib
+import zipfile
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -106,3 +108,28 @@ def test_save_into_models(tmp_path):
     assert not app.exception
     saved = tmp_path / "models" / "My_model.keras"
     assert saved.exists() and saved.with_suffix(".json").exists()
+
+
+def test_saved_model_download_is_built_only_when_clicked(monkeypatch):
+    # Streamlit keeps a download's callable until the click: record it to call it here.
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    deferred, register = {}, MediaFileManager.add_deferred
+
+    def record(self, data_callable, *arguments, file_name=None, **keywords):
+        deferred[file_name] = data_callable
+        return register(self, data_callable, *arguments, file_name=file_name, **keywords)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    app = _app(**TINY)
+    app.button(key="train_start").click().run()
+    name = _wait_for_job(app).meta["name"]
+    app.run()
+    assert not app.exception
+    [button] = [button for button in app.get("download_button")
+                if button.key == "train_download_saved_model"]
+    assert button.label == "SavedModel for TensorFlow Serving (.zip)"
+    assert button.proto.deferred_file_id  # Not exported while the page ran.
+    archive = zipfile.ZipFile(io.BytesIO(deferred[f"{name}-saved_model.zip"]()))
+    assert {f"{name}/1/saved_model.pb", f"{name}/1/variables/variables.index"} <= set(
+        archive.namelist())

@@ -99,10 +99,10 @@ def test_finished_jobs_of_ended_sessions_are_forgotten_and_their_results_freed()
     assert job.wait(5)
     kept = manager.submit(watcher, lambda job: Model())
     assert kept.wait(5)
-    result = weakref.ref(job.snapshot().result)
+    result, job_id = weakref.ref(job.snapshot().result), job.id
     del owner  # The session's state is dropped; nothing else is needed to free the model.
     gc.collect()
-    assert _wait_for(lambda: manager.job(job.id) is None)
+    assert _wait_for(lambda: manager.job(job_id) is None)
     del job
     gc.collect()
     assert result() is None
