@@ -3,6 +3,7 @@
 Architectures read like keras-io's `mnist_convnet.py`: a flat
 `keras.Sequential([...])`. Loading a file a user uploaded is a security
 boundary and lives in `lib.model_files`; this module re-exports `load_model`.
+`export_saved_model` writes a model for TensorFlow Serving.
 """
 
 import json
