@@ -220,7 +220,7 @@ def run_export(arguments):
             print(f"  {direction:<6} {name}: {spec.dtype.name} {shape}")
     print("  images in [0, 1], bright ink on black; outputs are probabilities (rows sum to 1)")
     base = path.parent.resolve()
-    print(f"serve it with: docker run -p 8501:8501 -v {shlex.quote(f'{base}:/models/{base.name}')} "
+    print(f"serve it with: docker run -p 8601:8501 -v {shlex.quote(f'{base}:/models/{base.name}')} "
           f"-e MODEL_NAME={shlex.quote(base.name)} tensorflow/serving")
     return 0
 
