@@ -77,4 +77,5 @@ with st.sidebar:
         else:
             st.caption(t("sidebar.model.loaded", name=upload.name))
 
+cache.freeze_startup_objects()
 navigation.run()

@@ -189,7 +189,9 @@ async def train_once(page, report, who, deadline=None):
             if match and int(match.group(1)) not in report.places_shown:
                 report.places_shown.append(int(match.group(1)))
         if await progress.count():
-            running_at = running_at or time.monotonic()
+            if running_at is None:
+                running_at = time.monotonic()
+                report.queue_waits.append(running_at - pressed)
             match = RATE.search(await progress.first.inner_text())
             if match:
                 rate = float(match.group(1).replace(",", ""))
@@ -199,7 +201,6 @@ async def train_once(page, report, who, deadline=None):
     else:
         return None
     await check_no_exception(page, who, report)
-    report.queue_waits.append(running_at - pressed)
     return rate
 
 
@@ -227,6 +228,14 @@ def rss_bytes(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+def machine_busy_seconds():
+    """CPU seconds all cores spent not idle, since boot (`/proc/stat`)."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(name_part=None, pid=None):
@@ -278,7 +287,7 @@ async def run(url, server_pid, arguments, zip_path, report):
         deadline = started + arguments.seconds
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_rss(server_pid, report, started, stop))
-        cpu_before = cpu_seconds(pid=server_pid), cpu_seconds("chrom")
+        cpu_before = cpu_seconds(pid=server_pid), cpu_seconds("chrom"), machine_busy_seconds()
         contexts = [await new_context() for _ in range(arguments.students)]
         tasks = []
         for index, context in enumerate(contexts):
@@ -297,6 +306,7 @@ async def run(url, server_pid, arguments, zip_path, report):
                 report.error(f"student {index + 1}", f"{type(outcome).__name__}: {outcome}")
         report.cpu_seconds = {"server": cpu_seconds(pid=server_pid) - cpu_before[0],
                               "chromium": cpu_seconds("chrom") - cpu_before[1],
+                              "machine": machine_busy_seconds() - cpu_before[2],
                               "wall": time.monotonic() - started}
         for context in contexts:
             await context.close()
@@ -385,7 +395,8 @@ def print_report(report, arguments):
         wall = report.cpu_seconds["wall"]
         print(f"CPU during the class: server {report.cpu_seconds['server'] / wall:.2f} cores, "
               f"Chromium (all {arguments.students} pages) "
-              f"{report.cpu_seconds['chromium'] / wall:.2f} cores, of 2")
+              f"{report.cpu_seconds['chromium'] / wall:.2f} cores; the whole machine "
+              f"{report.cpu_seconds['machine'] / wall:.2f} of {os.cpu_count()} cores busy")
 
 
 def parse_arguments(argv=None):
