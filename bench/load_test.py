@@ -3,13 +3,20 @@
     python bench/load_test.py [--students 30] [--seconds 120] [--trainers 3] [--uploaders 3]
 
 Starts the app as a teacher would (`streamlit run`, `DIGITLAB_MAX_TRAININGS=1`,
-a fresh run database), then drives it from one headless Chromium with one
-browser context per student, as real pages: each student's page is a separate
-Streamlit session and browser.
+a fresh run database). Every student is a Streamlit session of its own.
 
-- Drawers (`students - trainers - uploaders`) loop on /recognize: clear the
-  canvas, draw a "1" with the mouse, wait for the "Prediction" metric to say
-  1, then look at it for a few seconds (`--think`).
+One Chromium page per student would measure Chromium, not the server: ten
+pages already kept both cores busy here. So most drawers speak Streamlit's own
+websocket protocol, sending exactly what a real browser sent: the teacher's
+page draws a "1" first, and the message its canvas sent on mouse-up (a rerun
+with the canvas's drawing and pixels) is recorded and replayed by each of
+them. The rest of the class are real pages in one headless Chromium.
+
+- Drawers (`students - trainers - uploaders`) loop on /recognize: draw a
+  "1", wait for the "Prediction" metric to say 1, then look at it for a few
+  seconds (`--think`). `--browser-drawers` of them are real pages (they also
+  clear the canvas each time, with its button); the others send the recorded
+  stroke and read the metric from the server's answer.
 - Uploaders loop on a fresh /recognize page: upload a zip of `--zip-images`
   real MNIST digits and wait until the results say all were recognised.
 - Trainers open /train and press Train (the tutorial CNN, `--epochs` on the
@@ -62,7 +69,8 @@ PLACE = re.compile(r"queue: place (\d+)")
 class Report:
     """What the students saw, and what the server used."""
 
-    stroke_seconds: list = dataclasses.field(default_factory=list)
+    stroke_seconds: list = dataclasses.field(default_factory=list)  # protocol drawers
+    browser_stroke_seconds: list = dataclasses.field(default_factory=list)  # real pages
     uploads: list = dataclasses.field(default_factory=list)  # (images, seconds)
     queue_waits: list = dataclasses.field(default_factory=list)  # seconds from press to running
     places_shown: list = dataclasses.field(default_factory=list)
@@ -146,11 +154,70 @@ async def drawer(context, url, deadline, report, think, who):
             await wait_for_app(page)
             released = await draw_a_one(page)
             await expect(metric(page, "Prediction")).to_have_text("1", timeout=STROKE_TIMEOUT_MS)
-            report.stroke_seconds.append(time.monotonic() - released)
+            report.browser_stroke_seconds.append(time.monotonic() - released)
         except AssertionError as error:
             report.error(who, f"stroke not answered: {str(error).splitlines()[0]}")
         await check_no_exception(page, who, report)
         await asyncio.sleep(random.uniform(*think))
+
+
+def recorded_stroke(frames):
+    """The last rerun message a real page sent with the canvas's pixels in it (a `BackMsg`)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    for frame in reversed(frames):
+        message = BackMsg()
+        message.ParseFromString(frame if isinstance(frame, bytes) else frame.encode())
+        if message.WhichOneof("type") == "rerun_script" and any(
+                "data:image/png" in widget.json_value
+                for widget in message.rerun_script.widget_states.widgets):
+            return message
+    raise AssertionError("the teacher's canvas sent no drawing")
+
+
+async def read_until_finished(websocket, timeout):
+    """Reads the server's messages until the script run ends; returns the Prediction shown."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    prediction, deadline = None, time.monotonic() + timeout
+    while True:
+        message = ForwardMsg()
+        message.ParseFromString(await asyncio.wait_for(websocket.recv(),
+                                                       deadline - time.monotonic()))
+        kind = message.WhichOneof("type")
+        if kind == "delta" and message.delta.new_element.WhichOneof("type") == "metric":
+            metric_element = message.delta.new_element.metric
+            if metric_element.label == "Prediction":
+                prediction = metric_element.body
+        elif kind == "script_finished":
+            return prediction
+
+
+async def protocol_drawer(url, deadline, report, stroke, think, who):
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from websockets.asyncio.client import connect
+
+    opening = BackMsg()
+    opening.rerun_script.page_name = "recognize"
+    opening.rerun_script.context_info.CopyFrom(stroke.rerun_script.context_info)
+    host = url.split("://", 1)[1]
+    async with connect(f"ws://{host}/_stcore/stream", origin=url, subprotocols=["streamlit"],
+                       max_size=None) as websocket:
+        await websocket.send(opening.SerializeToString())
+        await read_until_finished(websocket, 60)
+        while time.monotonic() < deadline:
+            sent = time.monotonic()
+            await websocket.send(stroke.SerializeToString())
+            try:
+                prediction = await read_until_finished(websocket, STROKE_TIMEOUT_MS / 1000)
+            except TimeoutError:
+                report.error(who, "stroke not answered within 10 s")
+                break
+            if prediction == "1":
+                report.stroke_seconds.append(time.monotonic() - sent)
+            else:
+                report.error(who, f"stroke answered with Prediction {prediction!r}")
+            await asyncio.sleep(random.uniform(*think))
 
 
 async def uploader(context, url, deadline, report, zip_path, images, who):
@@ -176,7 +243,8 @@ async def uploader(context, url, deadline, report, zip_path, images, who):
 
 
 async def train_once(page, report, who, deadline=None):
-    """Presses Train and follows the run; returns its last samples/s, or None if cut short."""
+    """Presses Train and follows the run until it ends (or `deadline`); returns its last
+    samples/s shown, or None if it never ran."""
     await page.locator(".st-key-train_start button").click()
     pressed, running_at, rate = time.monotonic(), None, None
     progress = page.locator('[data-testid="stProgress"]')
@@ -198,8 +266,6 @@ async def train_once(page, report, who, deadline=None):
         elif running_at is not None and await train.is_enabled():
             break  # Finished: the progress bar is gone and Train can be pressed again.
         await page.wait_for_timeout(500)
-    else:
-        return None
     await check_no_exception(page, who, report)
     return rate
 
@@ -261,7 +327,7 @@ def cpu_seconds(name_part=None, pid=None):
 
 
 async def run(url, server_pid, arguments, zip_path, report):
-    from playwright.async_api import async_playwright
+    from playwright.async_api import async_playwright, expect
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -269,10 +335,19 @@ async def run(url, server_pid, arguments, zip_path, report):
         async def new_context():
             return await browser.new_context(viewport={"width": 1200, "height": 900})
 
-        # The teacher opens the app first: the model and data load once, for everyone.
+        # The teacher opens the app first (the model and data load once, for everyone) and
+        # draws: the message the canvas sends is what the protocol drawers replay.
         context = await new_context()
-        await drawer(context, url, time.monotonic() + 1, Report(), (0, 0), "teacher")
+        page = await context.new_page()
+        frames = []
+        page.on("websocket", lambda websocket: websocket.on(
+            "framesent", lambda payload: frames.append(payload)))
+        await page.goto(f"{url}/recognize")
+        await wait_for_app(page)
+        await draw_a_one(page)
+        await expect(metric(page, "Prediction")).to_have_text("1", timeout=60_000)
         await context.close()
+        stroke = recorded_stroke(frames)
 
         if arguments.baseline:  # One run alone, before the class arrives.
             context = await new_context()
@@ -288,18 +363,23 @@ async def run(url, server_pid, arguments, zip_path, report):
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_rss(server_pid, report, started, stop))
         cpu_before = cpu_seconds(pid=server_pid), cpu_seconds("chrom"), machine_busy_seconds()
-        contexts = [await new_context() for _ in range(arguments.students)]
+        pages = arguments.trainers + arguments.uploaders + arguments.browser_drawers
+        contexts = [await new_context() for _ in range(min(pages, arguments.students))]
         tasks = []
-        for index, context in enumerate(contexts):
+        for index in range(arguments.students):
+            who = f"student {index + 1}"
             if index < arguments.trainers:
-                tasks.append(trainer(context, url, deadline, report, arguments.epochs,
-                                     f"trainer {index + 1}", start_after=2.0 * index))
+                tasks.append(trainer(contexts[index], url, deadline, report, arguments.epochs,
+                                     f"{who} (trainer)", start_after=2.0 * index))
             elif index < arguments.trainers + arguments.uploaders:
-                tasks.append(uploader(context, url, deadline, report, zip_path,
-                                      arguments.zip_images, f"uploader {index + 1}"))
+                tasks.append(uploader(contexts[index], url, deadline, report, zip_path,
+                                      arguments.zip_images, f"{who} (uploader)"))
+            elif index < pages:
+                tasks.append(drawer(contexts[index], url, deadline, report,
+                                    arguments.think, f"{who} (drawer, browser)"))
             else:
-                tasks.append(drawer(context, url, deadline, report, arguments.think,
-                                    f"drawer {index + 1}"))
+                tasks.append(protocol_drawer(url, deadline, report, stroke, arguments.think,
+                                             f"{who} (drawer)"))
         outcomes = await asyncio.gather(*tasks, return_exceptions=True)
         for index, outcome in enumerate(outcomes):
             if isinstance(outcome, Exception):
@@ -360,18 +440,22 @@ def percentile(values, fraction):
 
 def print_report(report, arguments):
     drawers = arguments.students - arguments.trainers - arguments.uploaders
-    print(f"{arguments.students} students for {arguments.seconds} s: {drawers} drawing, "
+    print(f"{arguments.students} students for {arguments.seconds} s: {drawers} drawing "
+          f"({arguments.browser_drawers} of them in Chromium), "
           f"{arguments.uploaders} uploading {arguments.zip_images}-image zips, "
           f"{arguments.trainers} pressing Train (DIGITLAB_MAX_TRAININGS=1)")
     print(f"errors: {len(report.errors)}")
     for error in report.errors[:20]:
         print(f"  {error}")
-    strokes = report.stroke_seconds
-    if strokes:
-        p50, p95 = statistics.median(strokes), percentile(strokes, 0.95)
-        print(f"strokes answered: {len(strokes)}; mouse-up -> Prediction p50 {p50 * 1000:.0f} ms, "
-              f"p95 {p95 * 1000:.0f} ms, max {max(strokes) * 1000:.0f} ms  "
-              "(target p95 <= 1,000 ms)")
+    for name, strokes in (("protocol drawers: stroke sent -> Prediction received",
+                           report.stroke_seconds),
+                          ("browser drawers: mouse-up -> Prediction on screen",
+                           report.browser_stroke_seconds)):
+        if strokes:
+            p50, p95 = statistics.median(strokes), percentile(strokes, 0.95)
+            print(f"{name}: {len(strokes)} strokes, p50 {p50 * 1000:.0f} ms, "
+                  f"p95 {p95 * 1000:.0f} ms, max {max(strokes) * 1000:.0f} ms  "
+                  "(target p95 <= 1,000 ms)")
     if report.uploads:
         rates = [images / seconds for images, seconds in report.uploads]
         print(f"zips recognised: {len(rates)}; upload -> results on screen "
@@ -394,7 +478,7 @@ def print_report(report, arguments):
     if report.cpu_seconds:
         wall = report.cpu_seconds["wall"]
         print(f"CPU during the class: server {report.cpu_seconds['server'] / wall:.2f} cores, "
-              f"Chromium (all {arguments.students} pages) "
+              "Chromium (the real pages) "
               f"{report.cpu_seconds['chromium'] / wall:.2f} cores; the whole machine "
               f"{report.cpu_seconds['machine'] / wall:.2f} of {os.cpu_count()} cores busy")
 
@@ -405,6 +489,8 @@ def parse_arguments(argv=None):
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--trainers", type=int, default=3)
     parser.add_argument("--uploaders", type=int, default=3)
+    parser.add_argument("--browser-drawers", type=int, default=2,
+                        help="drawers that are real Chromium pages (the others speak the protocol)")
     parser.add_argument("--zip-images", type=int, default=200)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--think", type=float, nargs=2, default=(2.0, 4.0),
@@ -412,8 +498,8 @@ def parse_arguments(argv=None):
     parser.add_argument("--no-baseline", dest="baseline", action="store_false",
                         help="skip the run that trains alone first")
     arguments = parser.parse_args(argv)
-    if arguments.trainers + arguments.uploaders > arguments.students:
-        parser.error("--trainers + --uploaders must not exceed --students")
+    if arguments.trainers + arguments.uploaders + arguments.browser_drawers > arguments.students:
+        parser.error("--trainers + --uploaders + --browser-drawers must not exceed --students")
     return arguments
 
 

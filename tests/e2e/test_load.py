@@ -12,13 +12,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 def test_a_small_class_draws_uploads_and_queues_for_training_without_errors():
     arguments = load_test.parse_arguments([
-        "--students", "5", "--seconds", "20", "--trainers", "2", "--uploaders", "1",
-        "--zip-images", "50", "--epochs", "1", "--no-baseline",
+        "--students", "6", "--seconds", "20", "--trainers", "2", "--uploaders", "1",
+        "--browser-drawers", "1", "--zip-images", "50", "--epochs", "1", "--no-baseline",
     ])
     report = load_test.load_test(arguments)
     load_test.print_report(report, arguments)
     assert report.errors == []
-    assert len(report.stroke_seconds) >= 2  # Both drawers were answered, again and again.
+    assert len(report.stroke_seconds) >= 4  # The protocol drawers, again and again...
+    assert len(report.browser_stroke_seconds) >= 2  # ...and the one on a real page.
     assert report.uploads and report.uploads[0][0] == 50
     assert 1 in report.places_shown  # The second Train press waited, and said where.
     assert report.queue_waits  # ...and a run started.
