@@ -77,5 +77,5 @@ with st.sidebar:
         else:
             st.caption(t("sidebar.model.loaded", name=upload.name))
 
-cache.freeze_startup_objects()
+cache.prepare_server()
 navigation.run()

@@ -362,7 +362,8 @@ async def run(url, server_pid, arguments, zip_path, report):
         deadline = started + arguments.seconds
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_rss(server_pid, report, started, stop))
-        cpu_before = cpu_seconds(pid=server_pid), cpu_seconds("chrom"), machine_busy_seconds()
+        cpu_before = (cpu_seconds(pid=server_pid), cpu_seconds("chrom"), machine_busy_seconds(),
+                      cpu_seconds(pid=os.getpid()) + cpu_seconds("node"))
         pages = arguments.trainers + arguments.uploaders + arguments.browser_drawers
         contexts = [await new_context() for _ in range(min(pages, arguments.students))]
         tasks = []
@@ -387,6 +388,8 @@ async def run(url, server_pid, arguments, zip_path, report):
         report.cpu_seconds = {"server": cpu_seconds(pid=server_pid) - cpu_before[0],
                               "chromium": cpu_seconds("chrom") - cpu_before[1],
                               "machine": machine_busy_seconds() - cpu_before[2],
+                              "generator": cpu_seconds(pid=os.getpid()) + cpu_seconds("node")
+                              - cpu_before[3],
                               "wall": time.monotonic() - started}
         for context in contexts:
             await context.close()
@@ -404,6 +407,10 @@ def load_test(arguments):
         port = _free_port()
         server = start_streamlit(port, extra_env={
             "DIGITLAB_MAX_TRAININGS": "1", "DIGITLAB_RUNS_DB": str(pathlib.Path(folder) / "runs")})
+        # The students' side (this process, Playwright's driver, Chromium, all started from
+        # here from now on) yields the CPU to the server, as if it ran on the students' own
+        # devices. The server keeps the priority it was started with.
+        os.nice(arguments.generator_nice)
         try:
             report.rss.append((0.0, rss_bytes(server.pid)))
             asyncio.run(run(f"http://127.0.0.1:{port}", server.pid, arguments, zip_path, report))
@@ -478,7 +485,8 @@ def print_report(report, arguments):
     if report.cpu_seconds:
         wall = report.cpu_seconds["wall"]
         print(f"CPU during the class: server {report.cpu_seconds['server'] / wall:.2f} cores, "
-              "Chromium (the real pages) "
+              f"protocol clients and Playwright's driver "
+              f"{report.cpu_seconds['generator'] / wall:.2f} cores, Chromium (the real pages) "
               f"{report.cpu_seconds['chromium'] / wall:.2f} cores; the whole machine "
               f"{report.cpu_seconds['machine'] / wall:.2f} of {os.cpu_count()} cores busy")
 
@@ -495,6 +503,8 @@ def parse_arguments(argv=None):
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--think", type=float, nargs=2, default=(2.0, 4.0),
                         help="seconds a drawer looks at a prediction before the next (min max)")
+    parser.add_argument("--generator-nice", type=int, default=10,
+                        help="niceness of the students' side (this process and Chromium)")
     parser.add_argument("--no-baseline", dest="baseline", action="store_false",
                         help="skip the run that trains alone first")
     arguments = parser.parse_args(argv)

@@ -14,6 +14,7 @@ def test_a_small_class_draws_uploads_and_queues_for_training_without_errors():
     arguments = load_test.parse_arguments([
         "--students", "6", "--seconds", "20", "--trainers", "2", "--uploaders", "1",
         "--browser-drawers", "1", "--zip-images", "50", "--epochs", "1", "--no-baseline",
+        "--generator-nice", "0",  # Leaves this pytest process's priority alone.
     ])
     report = load_test.load_test(arguments)
     load_test.print_report(report, arguments)
