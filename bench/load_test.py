@@ -252,15 +252,16 @@ async def train_once(page, report, who, deadline=None):
     train = page.locator(".st-key-train_start button")
     await page.wait_for_timeout(1_500)
     while deadline is None or time.monotonic() < deadline:
-        if await queued.count():
-            match = PLACE.search(await queued.first.inner_text())
+        for text in await queued.all_inner_texts():  # No wait: the alert may be gone by now.
+            match = PLACE.search(text)
             if match and int(match.group(1)) not in report.places_shown:
                 report.places_shown.append(int(match.group(1)))
-        if await progress.count():
+        progress_texts = await progress.all_inner_texts()
+        if progress_texts:
             if running_at is None:
                 running_at = time.monotonic()
                 report.queue_waits.append(running_at - pressed)
-            match = RATE.search(await progress.first.inner_text())
+            match = RATE.search(progress_texts[0])
             if match:
                 rate = float(match.group(1).replace(",", ""))
         elif running_at is not None and await train.is_enabled():
