@@ -7,9 +7,10 @@ matches arguments to traces), then runs one digit in about a millisecond. One
 digit alone (a stroke on the canvas) goes through an XLA-compiled copy: one
 fused program instead of a graph run op by op, which also leaves the CPU's
 caches to the preprocessing around it (a drawn digit end to end: about 2.1
-instead of 2.9 ms here). Batches keep the graph, whose batch size is free. Streamlit serves each
-session from its own thread and TensorFlow objects are not thread-safe, so
-calls on one model are serialised by that model's lock.
+instead of 2.9 ms here). Batches keep the graph, whose batch size is free.
+
+Streamlit serves each session from its own thread and TensorFlow objects are
+not thread-safe, so calls on one model are serialised by that model's lock.
 """
 
 import threading
@@ -35,25 +36,32 @@ class _CompiledModel:
         def forward(images):
             return model_ref()(images, training=False)
 
+        def signature(batch_size):
+            return [tf.TensorSpec((batch_size, *input_shape), tf.float32)]
+
         self.input_shape = input_shape
         self.ends_in_softmax = _ends_in_softmax(model)
-        self.function = tf.function(
-            forward, input_signature=[tf.TensorSpec((None, *input_shape), tf.float32)]
-        ).get_concrete_function()
-        self.one = tf.function(
-            forward, input_signature=[tf.TensorSpec((1, *input_shape), tf.float32)],
-            jit_compile=True,
-        ).get_concrete_function()
         self.lock = threading.Lock()
+        # Traced on first use, with `lock` held: tracing a new model (a run that just
+        # finished) never holds up the other models' predictions.
+        self._batches = tf.function(forward, input_signature=signature(None))
+        self._one = tf.function(forward, input_signature=signature(1), jit_compile=True)
+        self.function = None  # Concrete functions, once traced.
+        self.one = None
+        self.xla = True
 
     def __call__(self, batch):
         """Outputs for one batch (at most `BATCH_SIZE`); call with `lock` held."""
         batch = tf.constant(batch)
-        if len(batch) == 1 and self.one is not None:
+        if len(batch) == 1 and self.xla:
             try:
+                if self.one is None:
+                    self.one = self._one.get_concrete_function()
                 return self.one(batch).numpy()
-            except tf.errors.OpError:
-                self.one = None  # XLA cannot compile some op of this model: use the graph.
+            except tf.errors.OpError:  # XLA cannot compile some op of this model: use the graph.
+                self.xla, self.one = False, None
+        if self.function is None:
+            self.function = self._batches.get_concrete_function()
         return self.function(batch).numpy()
 
 

@@ -100,17 +100,18 @@ def test_a_model_xla_cannot_compile_falls_back_to_the_graph(digits, monkeypatch)
     model = models.build_model("mlp")
     compiled = inference._compiled_for(model)
 
-    def cannot_compile(batch):
+    def cannot_compile(batch):  # What XLA raises for an op it has no kernel for.
         raise tf.errors.UnimplementedError(None, None, "no XLA kernel")
 
     monkeypatch.setattr(compiled, "one", cannot_compile)
     probabilities = inference.predict_proba(model, images[:1])
-    assert probabilities.shape == (1, 10) and compiled.one is None
+    assert probabilities.shape == (1, 10) and compiled.one is None and not compiled.xla
+    inference.predict_proba(model, images[:1])  # From now on, the graph.
 
 
 def test_compiled_once_per_model(model, digits):
     images, _ = digits
-    inference.predict_proba(model, images[:1])
+    inference.predict_proba(model, images[:2])
     compiled = inference._compiled_for(model)
     function = compiled.function
     # One traced graph serves every batch size (a concrete function cannot retrace).
