@@ -440,13 +440,13 @@ _TRAIN = {
     "train.result.mistake": ("{label} read as {guess} ({confidence})",
                              "{label} 被认成 {guess}（{confidence}）"),
     "train.download": ("Download {suffix}", "下载 {suffix}"),
-    "train.download.saved_model": ("SavedModel for TensorFlow Serving (.zip)",
-                                   "用于 TensorFlow Serving 的 SavedModel（.zip）"),
+    "train.download.saved_model": ("Download SavedModel", "下载 SavedModel"),
     "train.download.saved_model_help": (
-        "Unzip it and point TensorFlow Serving at the folder {name}: it holds version 1 "
+        "A .zip for TensorFlow Serving. Unzip it and point TensorFlow Serving at the folder "
+        "{name}: it holds version 1 "
         "(saved_model.pb and variables/). Signature serving_default: input images, float32 "
         "(None, 28, 28, 1) in [0, 1], bright ink on black; output (None, 10) probabilities.",
-        "解压后把 TensorFlow Serving 指向文件夹 {name}：其中是版本 1（saved_model.pb 和 "
+        "供 TensorFlow Serving 使用的 .zip。解压后把 TensorFlow Serving 指向文件夹 {name}：其中是版本 1（saved_model.pb 和 "
         "variables/）。签名 serving_default：输入 images，float32 (None, 28, 28, 1)，取值 [0, 1]，"
         "黑底亮色笔迹；输出 (None, 10) 各数字的概率。",
     ),

@@ -128,7 +128,7 @@ def test_saved_model_download_is_built_only_when_clicked(monkeypatch):
     assert not app.exception
     [button] = [button for button in app.get("download_button")
                 if button.key == "train_download_saved_model"]
-    assert button.label == "SavedModel for TensorFlow Serving (.zip)"
+    assert button.label == "Download SavedModel"
     assert button.proto.deferred_file_id  # Not exported while the page ran.
     archive = zipfile.ZipFile(io.BytesIO(deferred[f"{name}-saved_model.zip"]()))
     assert {f"{name}/1/saved_model.pb", f"{name}/1/variables/variables.index"} <= set(

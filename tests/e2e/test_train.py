@@ -7,6 +7,7 @@ Runs its own server with a temporary run database. Screenshots go to
 import io
 import re
 import subprocess
+import zipfile
 
 import numpy as np
 import pytest
@@ -73,6 +74,15 @@ def test_curves_grow_epoch_by_epoch(page, train_url):
     expect(page.locator(".st-key-train_confusion")).to_be_visible()
     page.locator(".st-key-train_confusion").scroll_into_view_if_needed()
     screenshot(page, "train-results")
+    # The SavedModel is exported when its button is pressed, and arrives as a zip.
+    saved_model = page.get_by_role("button", name="Download SavedModel")
+    saved_model.scroll_into_view_if_needed()
+    with page.expect_download(timeout=60_000) as download:
+        saved_model.click()
+    with zipfile.ZipFile(download.value.path()) as archive:
+        names = archive.namelist()
+    run = download.value.suggested_filename.removesuffix("-saved_model.zip")
+    assert f"{run}/1/saved_model.pb" in names, names
     page.locator(".st-key-train_use button").click()
     wait_for_app(page)
     expect(page.get_by_text("is now selected in the sidebar")).to_be_visible()
