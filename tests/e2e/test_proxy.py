@@ -191,7 +191,8 @@ def log_entries(proxy, clients):
 def wait_for_entries(proxy, clients, request_prefix, count, timeout=15):
     """Waits until `count` requests starting with `request_prefix` from `clients` are logged.
 
-    Nginx logs a websocket when it closes, a little after the client let go.
+    Nginx logs a request after answering it, and a websocket when it closes, a little
+    after the client let go.
     """
     deadline = time.monotonic() + timeout
     while True:
@@ -328,6 +329,8 @@ def test_students_on_different_addresses_spread_over_replicas(proxy):
         assert _http_get(proxy, address, "/_stcore/health") == (200, b"ok")
     assert len(set(sessions.values())) == len(STUDENTS)  # A session of its own for each one.
 
+    # Nginx logs a request once it has answered it, so the last lines can come a moment late.
+    wait_for_entries(proxy, set(STUDENTS), "GET /_stcore/health", len(STUDENTS))
     entries = wait_for_entries(proxy, set(STUDENTS), "GET /_stcore/stream", len(STUDENTS))
     where = {}
     for entry in entries:
