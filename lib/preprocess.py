@@ -148,16 +148,16 @@ def to_mnist(image):
 
 def preprocess_steps(image):
     """Like `to_mnist`, but returns every intermediate step as `PreprocessSteps`."""
-    picture = _as_pil(image)
-    if max(picture.size) > QUICK_SIZE:
+    layers = _gray_layers(_as_pil(image))
+    if max(layers.gray.size) > QUICK_SIZE:
         try:
-            steps = _steps(_to_gray(picture, _quick_copy))
+            steps = _steps(layers.flattened(_quick_copy))
         except InputError:
             pass  # Perhaps a small or faint digit: look again at full size.
         else:
             if max(steps.crop.shape) >= QUICK_MIN_DIGIT:
                 return steps
-    return _steps(_to_gray(picture, _working_copy))
+    return _steps(layers.flattened(_working_copy))
 
 
 def _steps(gray):
@@ -184,9 +184,46 @@ def _as_pil(image):
     return open_image(image)
 
 
-def _to_gray(image, shrink):
-    """Gray levels in [0, 1] of a copy made by `shrink`; transparency laid on a contrasting
-    ground."""
+@dataclasses.dataclass(frozen=True)
+class _GrayLayers:
+    """A picture's gray levels, made once, that each look shrinks to its own size.
+
+    Attributes:
+        gray: An "L" (0-255) or "F" (0-1) image; for a picture with
+            transparency, its gray levels premultiplied by alpha.
+        alpha: The "L" alpha channel of a picture with transparency, or `None`.
+    """
+
+    gray: Image.Image
+    alpha: Image.Image | None
+
+    def flattened(self, shrink):
+        """Gray levels in [0, 1] of a copy made by `shrink`; transparency laid on a ground
+        its ink stands out on.
+
+        The drawing canvas returns strokes in the alpha channel over fully
+        transparent pixels; transparent PNGs do the same with any ink colour.
+        Gray levels are premultiplied by alpha before the copy is shrunk, so
+        shrinking first and laying the picture on its ground after gives what the
+        other order would, on far fewer pixels.
+
+        Returns:
+            float32 `(height, width)` in [0, 1].
+        """
+        scale = 1.0 if self.gray.mode == "F" else 255.0
+        luminance = np.asarray(shrink(self.gray), dtype=np.float32) / scale
+        if self.alpha is None:
+            return luminance
+        alpha = np.asarray(shrink(self.alpha), dtype=np.float32) / 255.0
+        opaque = alpha > 0.5
+        if opaque.all():
+            return luminance
+        ink_is_dark = opaque.any() and (luminance[opaque] / alpha[opaque]).mean() < 0.5
+        return luminance + (1.0 - alpha) if ink_is_dark else luminance
+
+
+def _gray_layers(image):
+    """The picture's `_GrayLayers`, from any mode."""
     if image.mode == "P":
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
     if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
@@ -194,13 +231,14 @@ def _to_gray(image, shrink):
         top = 65535.0 if image.mode.startswith("I;16") or gray.max() > 255 else 255.0
         if image.mode == "F":
             top = max(float(gray.max()), 1e-6)
-        gray = Image.fromarray(np.clip(gray / top, 0.0, 1.0), mode="F")
-        return np.asarray(shrink(gray), dtype=np.float32)
+        return _GrayLayers(Image.fromarray(np.clip(gray / top, 0.0, 1.0), mode="F"), None)
     if image.mode in ("RGBA", "LA", "PA", "La", "RGBa"):
-        return _flatten_alpha(image, shrink)
+        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
+        alpha = rgba.getchannel("A")
+        return _GrayLayers(ImageChops.multiply(rgba.convert("L"), alpha), alpha)
     if image.mode != "L":
         image = image.convert("RGB").convert("L")
-    return np.asarray(shrink(image), dtype=np.float32) / 255.0
+    return _GrayLayers(image, None)
 
 
 def _quick_copy(image):
@@ -217,30 +255,6 @@ def _working_copy(image):
     image = image.copy()
     image.thumbnail((WORKING_SIZE, WORKING_SIZE), Image.Resampling.BOX)
     return image
-
-
-def _flatten_alpha(image, shrink):
-    """Gray levels of a picture with transparency, laid on a ground its ink stands out on.
-
-    The drawing canvas returns strokes in the alpha channel over fully
-    transparent pixels; transparent PNGs do the same with any ink colour. Gray
-    levels are premultiplied by alpha before the copy is shrunk, so shrinking
-    first and laying the picture on its ground after gives what the other order
-    would, on far fewer pixels.
-
-    Returns:
-        float32 `(height, width)` in [0, 1].
-    """
-    rgba = image if image.mode == "RGBA" else image.convert("RGBA")
-    alpha = rgba.getchannel("A")
-    covered = ImageChops.multiply(rgba.convert("L"), alpha)  # Luminance premultiplied by alpha.
-    alpha = np.asarray(shrink(alpha), dtype=np.float32) / 255.0
-    luminance = np.asarray(shrink(covered), dtype=np.float32) / 255.0
-    opaque = alpha > 0.5
-    if opaque.all():
-        return luminance
-    ink_is_dark = opaque.any() and (luminance[opaque] / alpha[opaque]).mean() < 0.5
-    return luminance + (1.0 - alpha) if ink_is_dark else luminance
 
 
 def _ink(gray):
