@@ -23,8 +23,24 @@ import tensorflow as tf
 # Large inputs go through in chunks: bounded memory, same compiled function.
 BATCH_SIZE = 256
 
-_compiled = weakref.WeakKeyDictionary()
-_compiled_lock = threading.Lock()
+
+class PerModel:
+    """One object per model, made by `make(model)` on first use, dropped with the model.
+
+    Thread-safe; holds models weakly, so a cache entry never keeps a discarded model alive.
+    """
+
+    def __init__(self, make):
+        self._make = make
+        self._objects = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def __call__(self, model):
+        with self._lock:
+            made = self._objects.get(model)
+            if made is None:
+                made = self._objects[model] = self._make(model)
+            return made
 
 
 class _CompiledModel:
@@ -79,13 +95,7 @@ def model_lock(model):
     return _compiled_for(model).lock
 
 
-def _compiled_for(model):
-    with _compiled_lock:
-        compiled = _compiled.get(model)
-        if compiled is None:
-            compiled = _CompiledModel(model)
-            _compiled[model] = compiled
-        return compiled
+_compiled_for = PerModel(_CompiledModel)
 
 
 def predict_proba(model, images):

@@ -9,7 +9,6 @@ work on one model holds that model's lock: the same lock `lib.inference` holds.
 """
 
 import dataclasses
-import threading
 import weakref
 
 import keras
@@ -139,17 +138,7 @@ class _Inspector:
         return self.functions[name]
 
 
-_inspectors = weakref.WeakKeyDictionary()
-_inspectors_lock = threading.Lock()
-
-
-def _inspector(model):
-    with _inspectors_lock:
-        inspector = _inspectors.get(model)
-        if inspector is None:
-            inspector = _Inspector(model)
-            _inspectors[model] = inspector
-        return inspector
+_inspector = inference.PerModel(_Inspector)
 
 
 def _main_path(model):
