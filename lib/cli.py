@@ -79,15 +79,24 @@ def read_paths(paths):
             yield str(path), None
 
 
-def run_predict(arguments):
-    from lib import models, uploads
+def _load_model_or_say_why(path):
+    """The model in `path` (the bundled one if `None`), or `None` after saying why it cannot be
+    read on standard error."""
+    from lib import models
     from lib.errors import InputError
 
     try:
-        model = models.load_model(arguments.model) if arguments.model else (
-            models.load_bundled_model())
+        return models.load_model(path) if path else models.load_bundled_model()
     except (InputError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return None
+
+
+def run_predict(arguments):
+    from lib import uploads
+
+    model = _load_model_or_say_why(arguments.model)
+    if model is None:
         return 2
     named = list(read_paths(arguments.paths))
     missing = [name for name, data in named if data is None]
@@ -192,13 +201,9 @@ def run_export(arguments):
     import tensorflow as tf
 
     from lib import models
-    from lib.errors import InputError
 
-    try:
-        model = models.load_model(arguments.model) if arguments.model else (
-            models.load_bundled_model())
-    except (InputError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    model = _load_model_or_say_why(arguments.model)
+    if model is None:
         return 1
     started = time.perf_counter()
     try:
