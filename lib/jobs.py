@@ -150,9 +150,6 @@ class Job:
                 self.watch_probabilities = watch_probabilities
 
     def should_stop(self):
-        manager = self._manager
-        if manager is not None:
-            manager._reap()
         return self.stop_requested
 
     def stop(self):
