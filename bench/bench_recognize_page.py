@@ -32,6 +32,7 @@ from tests.e2e.conftest import (  # noqa: E402
     CHROMIUM_ARGS,
     _free_port,
     start_streamlit,
+    stop,
     wait_for_app,
 )
 
@@ -147,8 +148,7 @@ def main():
             stroke = stroke_seconds(browser, url, max(arguments.runs, 5))
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop(server, timeout=20)
 
     count = arguments.images
     library_median, page_median = statistics.median(library), statistics.median(page)

@@ -46,7 +46,6 @@ import pathlib
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -58,7 +57,13 @@ from PIL import Image
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, start_streamlit  # noqa: E402
+from tests.e2e.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    _free_port,
+    start_streamlit,
+    stop,
+)
 
 STROKE_TIMEOUT_MS = 10_000
 RATE = re.compile(r"([\d,]+) samples/s")
@@ -416,12 +421,8 @@ def load_test(arguments):
             report.rss.append((0.0, rss_bytes(server.pid)))
             asyncio.run(run(f"http://127.0.0.1:{port}", server.pid, arguments, zip_path, report))
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        log = (ROOT / "test-artifacts" / f"streamlit-{port}.log").read_text(errors="replace")
+            stop(server, timeout=20)
+        log = server.log_path.read_text(errors="replace")
         for traceback in app_tracebacks(log):
             report.error("server", f"a traceback in the server's log: {traceback}")
     return report

@@ -34,8 +34,8 @@ def _free_port():
 def start_streamlit(port, extra_env=None, cwd=ROOT):
     """Starts `streamlit run streamlit_app.py` on `port`; returns the process once healthy.
 
-    The server's output goes to `test-artifacts/streamlit-<port>.log` (a pipe nobody
-    reads would fill up and stall a long-running server).
+    The server's output goes to `test-artifacts/streamlit-<port>.log`, the process's
+    `log_path` (a pipe nobody reads would fill up and stall a long-running server).
     """
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(extra_env or {})}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -48,6 +48,7 @@ def start_streamlit(port, extra_env=None, cwd=ROOT):
              "--server.fileWatcherType", "none"],
             cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
+    process.log_path = log_path
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -66,11 +67,17 @@ def app_url():
     port = _free_port()
     process = start_streamlit(port)
     yield f"http://127.0.0.1:{port}"
+    stop(process)
+
+
+def stop(process, timeout=10):
+    """Ends a server (or any process we started): terminate, then kill if it lingers."""
     process.terminate()
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait()
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.conftest import ARTIFACTS, ROOT
-from tests.e2e.conftest import _free_port, screenshot, start_streamlit, wait_for_app
+from tests.e2e.conftest import _free_port, screenshot, start_streamlit, stop, wait_for_app
 from tests.e2e.test_recognize import STROKES, choose_upload, draw, metric, open_recognize
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -103,15 +103,6 @@ def render_site(text, listen_port, upstream_ports, access_log):
     return _substitute(r"^(\s*access_log\s+)\S+", rf"\g<1>{access_log}", text, 1)
 
 
-def _stop(process, timeout=10):
-    process.terminate()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def _wait_for_health(url, timeout=30):
     deadline = time.monotonic() + timeout
     while True:
@@ -139,7 +130,7 @@ def replicas(tmp_path_factory):
     finally:
         for future in futures:
             if future.exception() is None:
-                _stop(future.result())
+                stop(future.result())
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +163,7 @@ def proxy(replicas):
                                     access_log=access_log)
     finally:
         if process is not None:
-            _stop(process)
+            stop(process)
         # Kept for a reader: which client went where, and what nginx said.
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         for name in ("access.log", "error.log"):

@@ -6,7 +6,6 @@ Runs its own server with a temporary run database. Screenshots go to
 
 import io
 import re
-import subprocess
 import zipfile
 
 import numpy as np
@@ -15,7 +14,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from lib import data
-from tests.e2e.conftest import _free_port, screenshot, start_streamlit, wait_for_app
+from tests.e2e.conftest import _free_port, screenshot, start_streamlit, stop, wait_for_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -29,11 +28,7 @@ def train_url(tmp_path_factory):
     port = _free_port()
     process = start_streamlit(port, extra_env={"DIGITLAB_RUNS_DB": str(runs_file)})
     yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop(process)
 
 
 def metric(page, label):
