@@ -9,13 +9,11 @@ Chinese (home through the entrypoint, whose navigation its page links need).
 import pathlib
 import re
 import string
-import sys
-import types
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from lib import i18n
+from tests import pages
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PAGES = sorted(path for path in (ROOT / "app_pages").glob("*.py") if path.name != "__init__.py")
@@ -69,14 +67,6 @@ def test_every_literal_key_in_the_code_exists():
     assert not missing
 
 
-@pytest.fixture
-def canvas_stand_in(monkeypatch):
-    """AppTest cannot draw: an empty canvas, as a first visit shows it."""
-    module = types.ModuleType("streamlit_drawable_canvas")
-    module.st_canvas = lambda **kwargs: types.SimpleNamespace(image_data=None)
-    monkeypatch.setitem(sys.modules, "streamlit_drawable_canvas", module)
-
-
 def _page_id(path):
     return path.stem
 
@@ -84,14 +74,11 @@ def _page_id(path):
 @pytest.mark.slow
 @pytest.mark.parametrize("language", ["en", "zh"])
 @pytest.mark.parametrize("page", PAGES, ids=_page_id)
-def test_every_page_renders_in_both_languages(page, language, canvas_stand_in, tmp_path,
-                                              monkeypatch):
+def test_every_page_renders_in_both_languages(page, language, canvas, tmp_path, monkeypatch):
+    # An empty canvas, as a first visit shows it.
     monkeypatch.setenv("DIGITLAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
     script = ROOT / "streamlit_app.py" if page.name == "home.py" else page
-    app = AppTest.from_file(str(script), default_timeout=120)
-    app.session_state["language"] = language
-    app.run()
-    assert not app.exception, [error.message for error in app.exception]
+    app = pages.run_page(script, language, timeout=120)
     shown = [element.value for element in [*app.title, *app.header, *app.subheader]
              if isinstance(element.value, str)]
     assert shown, "the page shows no title"

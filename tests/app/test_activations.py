@@ -1,21 +1,18 @@
 """AppTest of app_pages/activations.py in both languages, with several widget settings."""
 
+import functools
+
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from lib import explore
+from tests import pages
 from tests.conftest import ROOT
 
 PAGE = str(ROOT / "app_pages" / "activations.py")
 pytestmark = pytest.mark.slow
 
 
-def run_page(language="en"):
-    app = AppTest.from_file(PAGE, default_timeout=90)
-    app.session_state["language"] = language
-    app.run()
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
+run_page = functools.partial(pages.run_page, PAGE)
 
 
 @pytest.mark.parametrize(("language", "title", "dead"), [

@@ -4,15 +4,16 @@ The registry's MobileNetV2 is replaced by MobileNetV2(alpha=0.35) at 96 x 96 and
 comparison limited to small models, so no test builds VGG16 or ResNet50.
 """
 
+import functools
 import io
 
 import numpy as np
 import pytest
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
 from lib import applications
 from tests import fake_keras_cache as fake
+from tests import pages
 from tests.conftest import ROOT
 
 PAGE = str(ROOT / "app_pages" / "applications.py")
@@ -27,15 +28,7 @@ def keras_home(keras_home, monkeypatch):
     return keras_home
 
 
-def run_page(language="en", **state):
-    app = AppTest.from_file(PAGE, default_timeout=120)
-    app.session_state["language"] = language
-    app.session_state["applications_compare"] = SMALL
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
+run_page = functools.partial(pages.run_page, PAGE, timeout=120, applications_compare=SMALL)
 
 
 def metric(app, label):

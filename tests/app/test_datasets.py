@@ -1,24 +1,19 @@
 """AppTest of app_pages/datasets.py in both languages, offline and with fake files in Keras's
 cache."""
 
+import functools
+
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from tests import fake_keras_cache as fake
+from tests import pages
 from tests.conftest import ROOT
 
 PAGE = str(ROOT / "app_pages" / "datasets.py")
 pytestmark = pytest.mark.slow
 
 
-def run_page(language="en", **state):
-    app = AppTest.from_file(PAGE, default_timeout=90)
-    app.session_state["language"] = language
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
+run_page = functools.partial(pages.run_page, PAGE)
 
 
 @pytest.mark.parametrize(("language", "title", "source", "offline"), [

@@ -8,9 +8,9 @@ through the entrypoint only: its `st.page_link`s need the pages registered.
 import pathlib
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from lib import i18n
+from tests import pages
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ENTRYPOINT = str(ROOT / "streamlit_app.py")
@@ -19,11 +19,7 @@ pytestmark = pytest.mark.slow
 
 
 def _app(language="en", path=ENTRYPOINT, **state):
-    app = AppTest.from_file(path, default_timeout=90)
-    app.session_state["language"] = language
-    for key, value in state.items():
-        app.session_state[key] = value
-    return app.run()
+    return pages.run_page(path, language, **state)
 
 
 def _tiny_model(input_shape=(28, 28, 1), outputs=10):

@@ -1,21 +1,20 @@
 """AppTest of app_pages/inside.py: every kind of input in both languages, the mistake gallery and a
 model without convolutions.
 
-AppTest cannot draw on `streamlit-drawable-canvas`: a stand-in module returns the pixels a test
-"drew", as in tests/app/test_recognize.py.
+AppTest cannot draw on `streamlit-drawable-canvas`: the `canvas` fixture's stand-in returns the
+pixels a test "drew" (see tests/pages.py).
 """
 
+import functools
 import io
 import pathlib
-import sys
-import types
 
 import numpy as np
 import pytest
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
 from lib import i18n, models, session
+from tests import pages
 
 PAGE = str(pathlib.Path(__file__).resolve().parents[2] / "app_pages" / "inside.py")
 
@@ -29,34 +28,13 @@ def mnist():
     return data.load_mnist()
 
 
-@pytest.fixture
-def canvas(monkeypatch):
-    state = types.SimpleNamespace(pixels=None)
-    module = types.ModuleType("streamlit_drawable_canvas")
-    module.st_canvas = lambda **kwargs: types.SimpleNamespace(image_data=state.pixels)
-    monkeypatch.setitem(sys.modules, "streamlit_drawable_canvas", module)
-    return state
-
-
-def drawn(digit):
-    """A `(28, 28)` uint8 digit as the canvas returns it: strokes in the alpha channel."""
-    rgba = np.zeros((280, 280, 4), np.uint8)
-    rgba[..., 3] = np.asarray(Image.fromarray(digit).resize((280, 280), Image.Resampling.BICUBIC))
-    return rgba
-
-
 def png(digit):
     buffer = io.BytesIO()
     Image.fromarray(255 - digit).save(buffer, format="PNG")  # Black on white, like a scan.
     return buffer.getvalue()
 
 
-def run(language="en", **state):
-    app = AppTest.from_file(PAGE, default_timeout=90)
-    app.session_state["language"] = language
-    for key, value in state.items():
-        app.session_state[key] = value
-    return app.run()
+run = functools.partial(pages.run_page, PAGE)
 
 
 def prediction(app, language):
@@ -103,7 +81,7 @@ def test_nothing_drawn_yet(language, canvas):
 def test_new_drawing(language, mnist, canvas):
     app = run(language, inside_source="draw")
     assert i18n.text("inside.draw.empty", language) in [info.value for info in app.info]
-    canvas.pixels = drawn(mnist.x_test[7])
+    canvas.pixels = pages.drawn(mnist.x_test[7])
     app.run()
     check_views(app, language)
     assert prediction(app, language) == str(mnist.y_test[7])

@@ -1,24 +1,19 @@
 """AppTest of app_pages/layers.py in both languages, with several widget settings."""
 
+import functools
+
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from lib import explore
+from tests import pages
 from tests.conftest import ROOT
 
 PAGE = str(ROOT / "app_pages" / "layers.py")
 pytestmark = pytest.mark.slow
 
 
-def run_page(language="en", **state):
-    app = AppTest.from_file(PAGE, default_timeout=120)
-    app.session_state["language"] = language
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
+run_page = functools.partial(pages.run_page, PAGE, timeout=120)
 
 
 def metric(app, label):

@@ -1,21 +1,18 @@
 """AppTest of app_pages/optimizers.py in both languages, with several widget settings."""
 
+import functools
+
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from lib import explore
+from tests import pages
 from tests.conftest import ROOT
 
 PAGE = str(ROOT / "app_pages" / "optimizers.py")
 pytestmark = pytest.mark.slow
 
 
-def run_page(language="en"):
-    app = AppTest.from_file(PAGE, default_timeout=120)
-    app.session_state["language"] = language
-    app.run()
-    assert not app.exception, [exception.value for exception in app.exception]
-    return app
+run_page = functools.partial(pages.run_page, PAGE, timeout=120)
 
 
 @pytest.mark.parametrize(("language", "title"), [("en", "Optimizers"), ("zh", "优化器")])

@@ -1,22 +1,21 @@
 """AppTest of app_pages/recognize.py: drawing (the canvas replaced), uploads, both languages.
 
-AppTest cannot draw on `streamlit-drawable-canvas`, so a stand-in module named
-`streamlit_drawable_canvas` returns the pixels a test "drew"; the page's
+AppTest cannot draw on `streamlit-drawable-canvas`, so the `canvas` fixture's
+stand-in returns the pixels a test "drew" (see tests/pages.py); the page's
 `draw_canvas` imports it like the real one.
 """
 
+import functools
 import io
 import pathlib
-import sys
-import types
 import zipfile
 
 import numpy as np
 import pytest
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
 from lib import i18n
+from tests import pages
 
 PAGE = str(pathlib.Path(__file__).resolve().parents[2] / "app_pages" / "recognize.py")
 
@@ -30,41 +29,13 @@ def mnist():
     return data.load_embedded()
 
 
-@pytest.fixture
-def canvas(monkeypatch):
-    """A stand-in canvas: set `canvas.pixels` to what the student drew (or `None`)."""
-    state = types.SimpleNamespace(pixels=None, calls=[])
-
-    def st_canvas(**kwargs):
-        state.calls.append(kwargs)
-        return types.SimpleNamespace(image_data=state.pixels)
-
-    module = types.ModuleType("streamlit_drawable_canvas")
-    module.st_canvas = st_canvas
-    monkeypatch.setitem(sys.modules, "streamlit_drawable_canvas", module)
-    return state
-
-
-def drawn(digit):
-    """A `(28, 28)` MNIST digit as the canvas returns it: black strokes in the alpha channel."""
-    alpha = np.asarray(Image.fromarray(digit).resize((280, 280), Image.Resampling.BICUBIC))
-    rgba = np.zeros((280, 280, 4), np.uint8)
-    rgba[..., 3] = alpha
-    return rgba
-
-
 def png(array):
     buffer = io.BytesIO()
     Image.fromarray(array).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
-def _app(language="en", **state):
-    app = AppTest.from_file(PAGE, default_timeout=90)
-    app.session_state["language"] = language
-    for key, value in state.items():
-        app.session_state[key] = value
-    return app.run()
+_app = functools.partial(pages.run_page, PAGE)
 
 
 def _t(language):
@@ -88,7 +59,7 @@ def test_empty_canvas_shows_a_hint_not_a_guess(canvas, language):
 def test_a_drawn_digit_is_predicted(canvas, mnist, language):
     t = _t(language)
     index = int(np.flatnonzero(mnist.y_test == 3)[0])
-    canvas.pixels = drawn(mnist.x_test[index])
+    canvas.pixels = pages.drawn(mnist.x_test[index])
     app = _app(language)
     assert not app.exception
     prediction, confidence = app.metric
@@ -109,7 +80,7 @@ def test_a_drawn_digit_is_predicted(canvas, mnist, language):
 
 
 def test_brush_width_and_clear(canvas, mnist):
-    canvas.pixels = drawn(mnist.x_test[0])
+    canvas.pixels = pages.drawn(mnist.x_test[0])
     app = _app()
     app.slider(key="recognize_brush").set_value(12).run()
     assert canvas.calls[-1]["stroke_width"] == 12
@@ -141,7 +112,7 @@ def test_low_confidence_names_the_runner_up_with_a_session_model(canvas, mnist, 
     probabilities = np.full(10, 0.02)
     probabilities[[5, 8]] = [0.5, 0.34]
     model = _constant_model(probabilities / probabilities.sum())
-    canvas.pixels = drawn(mnist.x_test[0])
+    canvas.pixels = pages.drawn(mnist.x_test[0])
     app = _app(language, session_models={"unsure": session.SessionModel("unsure", model)},
                model_choice="unsure")
     assert not app.exception

@@ -5,7 +5,8 @@ import pathlib
 import zipfile
 
 import pytest
-from streamlit.testing.v1 import AppTest
+
+from tests import pages
 
 PAGE = str(pathlib.Path(__file__).resolve().parents[2] / "app_pages" / "train.py")
 TINY = {"stack": "flatten~dense_10_softmax", "size": "300", "epochs": "2", "val": "0.2"}
@@ -25,11 +26,7 @@ def temporary_runs(tmp_path, monkeypatch):
 
 
 def _app(language="en", **query):
-    app = AppTest.from_file(PAGE, default_timeout=90)
-    app.session_state["language"] = language
-    for key, value in query.items():
-        app.query_params[key] = value
-    return app.run()
+    return pages.run_page(PAGE, language, query=query)
 
 
 def _wait_for_job(app):
