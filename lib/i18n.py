@@ -107,6 +107,16 @@ _ERRORS = {
     ),
 }
 
+# Budgets and refusals of untrusted uploads, one section per area (lib/model_files and
+# lib/model_budget; lib/uploads and lib/preprocess; /train's data, stacks and queue; faults).
+_MODEL_LIMITS = {}
+
+_BATCH_LIMITS = {}
+
+_TRAIN_LIMITS = {}
+
+_FAULTS = {}
+
 _HOME = {
     "home.title": ("Keras Digit Lab", "Keras 手写数字实验室"),
     "home.intro": (
@@ -1109,7 +1119,8 @@ def _merge(*sections):
     return merged
 
 
-TEXTS = _merge(_COMMON, _ERRORS, _HOME, _SIDEBAR, _RECOGNIZE, _TRAIN, _EXPLORE, _DATASETS, _INSIDE)
+TEXTS = _merge(_COMMON, _ERRORS, _MODEL_LIMITS, _BATCH_LIMITS, _TRAIN_LIMITS, _FAULTS,
+               _HOME, _SIDEBAR, _RECOGNIZE, _TRAIN, _EXPLORE, _DATASETS, _INSIDE)
 
 
 def text(key, language=DEFAULT_LANGUAGE, **kwargs):
