@@ -109,7 +109,32 @@ _ERRORS = {
 
 # Budgets and refusals of untrusted uploads, one section per area (lib/model_files and
 # lib/model_budget; lib/uploads and lib/preprocess; /train's data, stacks and queue; faults).
-_MODEL_LIMITS = {}
+_MODEL_LIMITS = {
+    "error.model_setting_refused": (
+        "The layer {layer} ({class_name}) has the setting {setting} = {value}, which this app "
+        "does not accept: a model here is float32, without LoRA or quantization, and uses only "
+        "the settings its Keras layers take. Save the model again without that setting.",
+        "网络层 {layer}（{class_name}）的设置 {setting} = {value} 不被接受：这里的模型须为 float32，"
+        "不带 LoRA 或量化，只使用 Keras 网络层本身的设置。请去掉该设置后重新保存模型。",
+    ),
+    "error.model_too_many_layers": (
+        "The model has {layers:,} layers, more than the limit of {limit:,}.",
+        "模型有 {layers:,} 个网络层，超过上限 {limit:,}。",
+    ),
+    "error.model_too_many_activations": (
+        "Up to the layer {layer}, one image already makes {activations:,} values, more than the "
+        "limit of {limit:,} (about {limit_mb:,.0f} MB per image). Use fewer filters or smaller "
+        "feature maps.",
+        "到网络层 {layer} 为止，一张图片已产生 {activations:,} 个中间值，超过上限 {limit:,}"
+        "（每张图片约 {limit_mb:,.0f} MB）。请减少卷积核数量或缩小特征图。",
+    ),
+    "error.model_too_many_flops": (
+        "Up to the layer {layer}, one image already takes {mflops:,.0f} million operations, more "
+        "than the limit of {limit_mflops:,.0f} million. Use a smaller model.",
+        "到网络层 {layer} 为止，一张图片已需要 {mflops:,.0f} 百万次运算，超过上限 "
+        "{limit_mflops:,.0f} 百万次。请使用更小的模型。",
+    ),
+}
 
 _BATCH_LIMITS = {}
 
