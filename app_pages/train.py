@@ -6,14 +6,13 @@ job's snapshot every second. The settings live in the link (`st.query_params`).
 """
 
 import datetime
-import hashlib
-import tempfile
 import uuid
 
 import numpy as np
 import streamlit as st
 
-from lib import cache, jobs, layer_stack, models, session, train_charts, training
+from lib import cache, data, jobs, layer_stack, models, session, train_charts, training
+from lib.errors import InputError
 
 session.init_state()
 t = session.translator()
@@ -68,6 +67,25 @@ def choose_preset():
 
 def move(position, offset):
     stack.insert(position + offset, stack.pop(position))
+
+
+def uploaded_mnist(upload):
+    # An uploaded mnist.npz is read in memory and lives in this session only, never on disk
+    # or in a cache every session shares. It is kept by digest, a refusal too, so a rerun
+    # neither reads it again nor (with the same upload) hashes it again.
+    kept = state.get("train_npz_data")
+    if kept is None or kept["file_id"] != upload.file_id:
+        contents = upload.getvalue()
+        digest = cache.digest(contents)
+        if kept is None or kept["digest"] != digest:
+            try:
+                kept = {"mnist": data.read_npz(contents, origin=upload.name), "error": None}
+            except InputError as error:
+                kept = {"mnist": None, "error": error}
+        state["train_npz_data"] = kept = {**kept, "file_id": upload.file_id, "digest": digest}
+    if kept["error"] is not None:
+        raise kept["error"]
+    return kept["mnist"]
 
 
 def add_layer():
@@ -165,14 +183,14 @@ with fit_settings:
         elif settings["data"] == "npz":
             upload = right.file_uploader(t("train.data.upload"), type=["npz"], key="train_npz")
             if upload is None:
+                state.pop("train_npz_data", None)  # Its digits leave with the upload.
                 raise ValueError(t("train.data.upload_first"))
-            contents = upload.getvalue()
-            path = f"{tempfile.gettempdir()}/digitlab-{hashlib.sha256(contents).hexdigest()}.npz"
-            with open(path, "wb") as file:
-                file.write(contents)
-            mnist = cache.mnist("npz", path)
+            mnist = uploaded_mnist(upload)
         else:
             mnist = cache.mnist("embedded")
+    except InputError as error:
+        data_error = error.message(state["language"])
+        right.error(data_error, icon=":material/database_off:")
     except (ValueError, OSError) as error:
         data_error = str(error)
         right.warning(data_error, icon=":material/database_off:")

@@ -73,9 +73,17 @@ def digest(data):
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def mnist(source="auto", path=None, seed=data.DEFAULT_SEED):
-    """MNIST from `lib.data.load_mnist`, loaded once per process per source."""
-    return data.load_mnist(source=source, path=path, seed=seed)
+def mnist(source="auto", seed=data.DEFAULT_SEED):
+    """MNIST from `lib.data.load_mnist`, loaded once per process per source.
+
+    Only the server's own sources (`"auto"`, `"keras"`, `"embedded"`): an `mnist.npz` a
+    user uploads is read with `lib.data.read_npz` and kept in that user's session.
+    """
+    if source not in ("auto", "keras", "embedded"):
+        raise ValueError(f"Unknown shared MNIST source: {source!r}. Expected 'auto', 'keras' "
+                         "or 'embedded'; an uploaded mnist.npz goes through lib.data.read_npz "
+                         "into the session.")
+    return data.load_mnist(source=source, seed=seed)
 
 
 # /train: the server-wide training queue and run database (thread-safe, shared by design).

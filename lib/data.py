@@ -9,12 +9,20 @@ cached by Keras after the first download), then the embedded offline default:
 import dataclasses
 import gzip
 import importlib.util
+import io
+import math
 import os
+import re
 import socket
+import struct
 import threading
 import urllib.parse
+import zipfile
+import zlib
 
 import numpy as np
+
+from lib.errors import InputError
 
 SOURCES = ("auto", "keras", "embedded", "npz")
 KERAS_MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
@@ -154,31 +162,269 @@ def load_keras_mnist(allow_download=True):
 
 
 def load_npz(path):
-    """MNIST from an `.npz` laid out like Keras's `mnist.npz`.
+    """MNIST from a local `.npz` laid out like Keras's `mnist.npz` (the CLI's `--data`).
+
+    The file goes through the same checks as an upload (`read_npz`).
 
     Raises:
-        ValueError: if the file is missing, unreadable, or not shaped like MNIST.
+        lib.errors.InputError: if the file is missing, too large, or not an
+            MNIST-shaped npz (with the reason and how to fix it).
     """
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in ("x_train", "y_train", "x_test", "y_test")}
-    except (OSError, KeyError, ValueError) as error:
-        raise ValueError(
-            f"Expected an mnist.npz with arrays x_train, y_train, x_test, y_test. "
-            f"Could not read {path}: {error}"
-        ) from error
-    for split in ("train", "test"):
-        images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
-        if images.ndim != 3 or images.shape[1:] != (28, 28) or len(images) != len(labels):
-            raise ValueError(
-                f"Expected x_{split} of shape (n, 28, 28) and y_{split} of shape (n,). "
-                f"Received {images.shape} and {labels.shape} in {path}."
-            )
-    return Mnist(
-        arrays["x_train"].astype(np.uint8), arrays["y_train"].astype(np.uint8),
-        arrays["x_test"].astype(np.uint8), arrays["y_test"].astype(np.uint8),
-        source="npz", origin=str(path),
-    )
+        size = os.path.getsize(path)
+        if size > MAX_NPZ_BYTES:
+            raise InputError("npz_too_large", size_mb=size / 2**20,
+                             limit_mb=MAX_NPZ_BYTES / 2**20)
+        with open(path, "rb") as file:
+            contents = file.read()
+    except OSError as error:
+        raise InputError("npz_unreadable", name=_shown_name(path),
+                         detail=error.strerror or type(error).__name__) from error
+    return read_npz(contents, origin=str(path))
+
+
+# An `mnist.npz` a user uploads or names: what it may hold, and how large it may be. Every
+# limit is checked from what the file declares (its zip directory and the `.npy` headers)
+# before any array is made.
+NPZ_ARRAYS = ("x_train", "y_train", "x_test", "y_test")
+# Keras's own mnist.npz is 11 MB (deflated); the same arrays stored plainly are 55 MB.
+MAX_NPZ_BYTES = 64 * 2**20
+# Digits in the training and test arrays together (MNIST has 70,000; 78 MB as uint8).
+MAX_NPZ_DIGITS = 100_000
+# Real digits deflate about 5 times; a member compressed more than this is refused.
+MAX_NPZ_RATIO = 200
+# The zip directory of the four arrays takes a few hundred bytes. Python's zipfile makes an
+# object for every entry of the directory it is given, so its size is checked first.
+MAX_NPZ_DIRECTORY_BYTES = 64 * 1024
+# Pixels and labels are whole numbers stored in any integer or float type of up to 8 bytes
+# (uint8 expected; int64 and float64 are what pandas and np.loadtxt give); the arrays are
+# converted to uint8 a chunk at a time, never as a second full-size copy.
+_NPY_KINDS = "uif"
+_NPY_MAX_ITEMSIZE = 8
+_NPY_MAX_HEADER_BYTES = 10_000
+_CHUNK_BYTES = 4 * 2**20
+_PIXEL_MAX, _LABEL_MAX = 255, 9
+
+
+def read_npz(contents, origin="mnist.npz"):
+    """MNIST from the bytes of an `mnist.npz`, checked before anything is allocated.
+
+    Read in memory, never written to disk. The zip may hold only `x_train.npy`,
+    `y_train.npy`, `x_test.npy` and `y_test.npy`; each member's size and
+    compression ratio are checked from the zip directory, then each `.npy` header
+    (dtype, shape, and that the declared data size is what the member holds)
+    before any array is made. No pickle is ever loaded.
+
+    Args:
+        contents: The file's bytes.
+        origin: What to call the file in messages and in the result.
+
+    Returns:
+        An `Mnist` with `source="npz"`: uint8 images `(n, 28, 28)` (0-255) and
+        uint8 labels `(n,)` (0-9), every digit present in both splits.
+
+    Raises:
+        lib.errors.InputError: with what was received, what was expected and how
+            to fix it.
+    """
+    contents = bytes(contents)
+    if len(contents) > MAX_NPZ_BYTES:
+        raise InputError("npz_too_large", size_mb=len(contents) / 2**20,
+                         limit_mb=MAX_NPZ_BYTES / 2**20)
+    buffer = io.BytesIO(contents)
+    _check_zip_directory(buffer)
+    try:
+        archive = zipfile.ZipFile(buffer)
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError) as error:
+        raise InputError("npz_not_zip") from error
+    with archive:
+        members = _npz_members(archive)
+        headers = {name: _npy_header(archive, members[name], name) for name in NPZ_ARRAYS}
+        counts = {}
+        for split in ("train", "test"):
+            images, labels = headers[f"x_{split}"], headers[f"y_{split}"]
+            if len(images.shape) != 3 or images.shape[1:] != (28, 28):
+                raise InputError("npz_shape", name=f"x_{split}", expected="(n, 28, 28)",
+                                 shape=_shape_text(images.shape))
+            if len(labels.shape) != 1:
+                raise InputError("npz_shape", name=f"y_{split}", expected="(n,)",
+                                 shape=_shape_text(labels.shape))
+            if images.shape[0] != labels.shape[0]:
+                raise InputError("npz_lengths", split=split, images=images.shape[0],
+                                 labels=labels.shape[0])
+            counts[split] = images.shape[0]
+        if counts["train"] + counts["test"] > MAX_NPZ_DIGITS:
+            raise InputError("npz_too_many_digits", n_train=counts["train"],
+                             n_test=counts["test"], limit=MAX_NPZ_DIGITS)
+        # Labels first (a byte each): a set without every digit is refused before its images
+        # are read.
+        arrays = {}
+        for split in ("train", "test"):
+            name = f"y_{split}"
+            arrays[name] = _read_npy_data(archive, members[name], headers[name], name,
+                                          _LABEL_MAX)
+            present = np.bincount(arrays[name], minlength=NUM_DIGITS)
+            if not present.all():
+                raise InputError("npz_missing_digit", name=name,
+                                 digits=", ".join(str(d) for d in np.flatnonzero(present == 0)))
+        for split in ("train", "test"):
+            name = f"x_{split}"
+            arrays[name] = _read_npy_data(archive, members[name], headers[name], name,
+                                          _PIXEL_MAX)
+    return Mnist(arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"],
+                 source="npz", origin=_shown_name(origin))
+
+
+NUM_DIGITS = 10
+
+
+@dataclasses.dataclass(frozen=True)
+class _NpyHeader:
+    shape: tuple
+    dtype: np.dtype
+    offset: int
+
+
+def _shown_name(name, limit=60):
+    """A file or member name fit to show: letters, digits and `._-/` only, at most `limit`
+    characters (names are the uploader's, and messages are rendered as Markdown)."""
+    cleaned = re.sub(r"[^A-Za-z0-9._/-]", "?", os.path.basename(str(name)) or str(name))
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 3] + "..."
+
+
+def _shape_text(shape):
+    return "(" + ", ".join(str(size) for size in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _check_zip_directory(buffer):
+    """Refuses a zip whose directory is large before `zipfile` reads it.
+
+    Uses zipfile's own reader of the end-of-archive records (zip64 included), so
+    the size checked is the size `zipfile.ZipFile` would then read.
+    """
+    try:
+        # A private helper, stable since Python 2; it reads only the archive's last bytes.
+        end = zipfile._EndRecData(buffer)
+    except (OSError, zipfile.BadZipFile, struct.error) as error:
+        raise InputError("npz_not_zip") from error
+    if not end:
+        raise InputError("npz_not_zip")
+    entries, size = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]
+    if size > MAX_NPZ_DIRECTORY_BYTES or entries > 4 * len(NPZ_ARRAYS):
+        raise InputError("npz_directory", entries=entries, size=size,
+                         limit=MAX_NPZ_DIRECTORY_BYTES)
+    buffer.seek(0)
+
+
+def _npz_members(archive):
+    """`{array name: ZipInfo}` for the four arrays, each checked from the zip directory."""
+    expected = {f"{name}.npy": name for name in NPZ_ARRAYS}
+    infos = archive.infolist()
+    names = [info.filename for info in infos]
+    missing = [member for member in expected if member not in names]
+    if missing:
+        raise InputError("npz_missing_members", names=", ".join(missing))
+    unexpected = [name for name in names if name not in expected]
+    if unexpected:
+        shown = ", ".join(f"`{_shown_name(name)}`" for name in unexpected[:4])
+        raise InputError("npz_unexpected_members", count=len(unexpected),
+                         names=shown + (", ..." if len(unexpected) > 4 else ""))
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise InputError("npz_duplicate_member", name=twice[0])
+    members = {}
+    for info in infos:
+        name = expected[info.filename]
+        if info.flag_bits & 0x1:
+            raise InputError("npz_encrypted", name=info.filename)
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise InputError("npz_compression", name=info.filename, method=info.compress_type)
+        limit = _max_member_bytes(name)
+        if info.file_size > limit:
+            raise InputError("npz_member_too_large", name=info.filename,
+                             size_mb=info.file_size / 2**20, limit_mb=limit / 2**20)
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > MAX_NPZ_RATIO:
+            raise InputError("npz_ratio", name=info.filename, ratio=ratio, limit=MAX_NPZ_RATIO)
+        members[name] = info
+    return members
+
+
+def _max_member_bytes(name):
+    values = MAX_NPZ_DIGITS * (28 * 28 if name.startswith("x_") else 1)
+    return values * _NPY_MAX_ITEMSIZE + _NPY_MAX_HEADER_BYTES + 16
+
+
+def _npy_header(archive, info, name):
+    """The `.npy` header of a member, checked: a plain numeric dtype, C order, and a declared
+    data size equal to what the member holds. Reads only the header's bytes."""
+    try:
+        with archive.open(info) as stream:
+            version = np.lib.format.read_magic(stream)
+            if version == (1, 0):
+                shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(
+                    stream, max_header_size=_NPY_MAX_HEADER_BYTES)
+            elif version == (2, 0):
+                shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(
+                    stream, max_header_size=_NPY_MAX_HEADER_BYTES)
+            else:  # 3.0 exists only for structured dtypes with non-Latin-1 field names.
+                raise ValueError(f"unsupported .npy format version {version[0]}.{version[1]}")
+            offset = stream.tell()
+    except (ValueError, OSError, EOFError, SyntaxError, TypeError, zipfile.BadZipFile,
+            zlib.error) as error:
+        raise InputError("npz_header", name=info.filename,
+                         detail=_shown_detail(error)) from error
+    if (dtype.hasobject or dtype.fields is not None or dtype.subdtype is not None
+            or dtype.kind not in _NPY_KINDS or dtype.itemsize > _NPY_MAX_ITEMSIZE):
+        raise InputError("npz_dtype", name=name, dtype=_shown_name(dtype.name))
+    if any(not isinstance(size, int) or size < 0 for size in shape):
+        raise InputError("npz_header", name=info.filename, detail="negative shape")
+    if fortran_order and len(shape) > 1:
+        raise InputError("npz_fortran_order", name=name)
+    declared = math.prod(shape) * dtype.itemsize
+    if declared != info.file_size - offset:
+        raise InputError("npz_size_mismatch", name=name, shape=_shape_text(shape[:4]),
+                         declared=declared, actual=max(info.file_size - offset, 0))
+    return _NpyHeader(shape=tuple(shape), dtype=dtype, offset=offset)
+
+
+def _shown_detail(error):
+    return _shown_name(str(error).replace(" ", "_"), limit=80).replace("_", " ")
+
+
+def _read_npy_data(archive, info, header, name, high):
+    """A member's data as uint8 of `header.shape`, converted a chunk at a time.
+
+    Raises:
+        InputError: if a value is not a whole number from 0 to `high`, or the
+            member ends early or fails its checksum.
+    """
+    result = np.empty(header.shape, dtype=np.uint8)
+    flat = result.reshape(-1)
+    itemsize = header.dtype.itemsize
+    per_chunk = max(_CHUNK_BYTES // itemsize, 1)
+    try:
+        with archive.open(info) as stream:
+            stream.read(header.offset)
+            for start in range(0, flat.size, per_chunk):
+                count = min(per_chunk, flat.size - start)
+                chunk = stream.read(count * itemsize)
+                if len(chunk) != count * itemsize:
+                    raise EOFError(f"{info.filename} ends early")
+                values = np.frombuffer(chunk, dtype=header.dtype)
+                if header.dtype != np.uint8 or high < _PIXEL_MAX:
+                    bad = ~((values >= 0) & (values <= high))
+                    if header.dtype.kind == "f":
+                        bad |= values != np.floor(values)  # NaN compares False: bad.
+                    if bad.any():
+                        raise InputError("npz_values", name=name, high=high,
+                                         value=_shown_name(f"{values[bad][0].item():.6g}"))
+                flat[start:start + count] = values
+            stream.read(1)  # Reaching the end checks the member's CRC.
+    except (EOFError, OSError, zipfile.BadZipFile, zlib.error) as error:
+        raise InputError("npz_unreadable", name=info.filename,
+                         detail=_shown_detail(error)) from error
+    return result
 
 
 def embedded_path():

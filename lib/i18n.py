@@ -138,7 +138,120 @@ _MODEL_LIMITS = {
 
 _BATCH_LIMITS = {}
 
-_TRAIN_LIMITS = {}
+_TRAIN_LIMITS = {
+    # An mnist.npz a user uploads or names (`lib.data.read_npz`), as `lib.errors.InputError`.
+    "error.npz_too_large": (
+        "The mnist.npz is {size_mb:,.1f} MB, more than the limit of {limit_mb:,.0f} MB. Save it "
+        "compressed with np.savez_compressed, or train on fewer digits.",
+        "mnist.npz 大小为 {size_mb:,.1f} MB，超过上限 {limit_mb:,.0f} MB。请用 np.savez_compressed "
+        "压缩保存，或减少数字的数量。",
+    ),
+    "error.npz_not_zip": (
+        "Expected an mnist.npz (a zip of .npy arrays, as np.savez writes). Received a file that "
+        "is not a readable zip. Save the arrays with np.savez(\"mnist.npz\", x_train=..., "
+        "y_train=..., x_test=..., y_test=...).",
+        "需要 mnist.npz（由 np.savez 写出的 .npy 数组 zip 包）。收到的文件不是可读取的 zip。请用 "
+        "np.savez(\"mnist.npz\", x_train=..., y_train=..., x_test=..., y_test=...) 保存数组。",
+    ),
+    "error.npz_directory": (
+        "The mnist.npz's zip directory lists {entries:,} entries in {size:,} bytes, more than "
+        "the four arrays need (limit {limit:,} bytes). Save only x_train, y_train, x_test and "
+        "y_test with np.savez.",
+        "mnist.npz 的 zip 目录在 {size:,} 字节中列出了 {entries:,} 项，远超四个数组所需"
+        "（上限 {limit:,} 字节）。请用 np.savez 只保存 x_train、y_train、x_test 和 y_test。",
+    ),
+    "error.npz_unexpected_members": (
+        "The mnist.npz holds {count:,} file(s) besides the four arrays: {names}. Expected only "
+        "x_train.npy, y_train.npy, x_test.npy and y_test.npy. Save it again with just those.",
+        "mnist.npz 中除了四个数组还有 {count:,} 个文件：{names}。只应包含 x_train.npy、"
+        "y_train.npy、x_test.npy 和 y_test.npy。请只保存这四个数组后重新上传。",
+    ),
+    "error.npz_duplicate_member": (
+        "The mnist.npz holds {name} twice. Save it again with np.savez.",
+        "mnist.npz 中 {name} 出现了两次。请用 np.savez 重新保存。",
+    ),
+    "error.npz_missing_members": (
+        "The mnist.npz has no {names}. Expected the arrays x_train, y_train, x_test and y_test "
+        "(Keras's layout).",
+        "mnist.npz 中缺少 {names}。需要数组 x_train、y_train、x_test 和 y_test（Keras 的格式）。",
+    ),
+    "error.npz_encrypted": (
+        "The mnist.npz member {name} is encrypted. Save it again without a password.",
+        "mnist.npz 的成员 {name} 已加密。请不加密码重新保存。",
+    ),
+    "error.npz_compression": (
+        "The mnist.npz member {name} uses zip compression method {method}. Expected stored or "
+        "deflated, as np.savez and np.savez_compressed write.",
+        "mnist.npz 的成员 {name} 使用了 zip 压缩方式 {method}。只接受 np.savez 与 "
+        "np.savez_compressed 使用的存储或 deflate 方式。",
+    ),
+    "error.npz_member_too_large": (
+        "The mnist.npz member {name} would unpack to {size_mb:,.0f} MB, more than the limit of "
+        "{limit_mb:,.0f} MB. Use uint8 pixels and at most 100,000 digits.",
+        "mnist.npz 的成员 {name} 解压后有 {size_mb:,.0f} MB，超过上限 {limit_mb:,.0f} MB。"
+        "请使用 uint8 像素，且数字总数不超过 100,000。",
+    ),
+    "error.npz_ratio": (
+        "The mnist.npz member {name} is compressed {ratio:,.0f} times, more than the limit of "
+        "{limit:,.0f}: refused as a possible zip bomb. Real digits compress about 5 times.",
+        "mnist.npz 的成员 {name} 压缩比为 {ratio:,.0f} 倍，超过上限 {limit:,.0f}：疑似 zip 炸弹，"
+        "已拒绝。真实的数字图片压缩比约为 5 倍。",
+    ),
+    "error.npz_header": (
+        "The mnist.npz member {name} does not start with a readable .npy header ({detail}). "
+        "Save the arrays again with np.savez.",
+        "mnist.npz 的成员 {name} 没有可读取的 .npy 文件头（{detail}）。请用 np.savez 重新保存数组。",
+    ),
+    "error.npz_dtype": (
+        "{name} is stored as {dtype}. Expected numbers: uint8 (as Keras's MNIST), or any integer "
+        "or float type holding whole numbers; objects, text and records are refused (no pickle "
+        "is loaded). Save it with {name}.astype(\"uint8\").",
+        "{name} 的存储类型是 {dtype}。需要数值：uint8（与 Keras 的 MNIST 相同），或存放整数值的"
+        "任意整数、浮点类型；对象、文本和结构体类型会被拒绝（不会加载任何 pickle）。请用 "
+        "{name}.astype(\"uint8\") 保存。",
+    ),
+    "error.npz_fortran_order": (
+        "{name} is stored in Fortran (column) order. Save np.ascontiguousarray({name}) instead.",
+        "{name} 以 Fortran（列优先）顺序存储。请改为保存 np.ascontiguousarray({name})。",
+    ),
+    "error.npz_shape": (
+        "Expected {name} of shape {expected}. Received {shape}.",
+        "{name} 的形状应为 {expected}。收到的是 {shape}。",
+    ),
+    "error.npz_lengths": (
+        "x_{split} holds {images:,} images but y_{split} holds {labels:,} labels. Expected one "
+        "label per image.",
+        "x_{split} 有 {images:,} 张图片，但 y_{split} 有 {labels:,} 个标签。每张图片应对应一个标签。",
+    ),
+    "error.npz_too_many_digits": (
+        "The mnist.npz holds {n_train:,} training and {n_test:,} test digits, more than the "
+        "limit of {limit:,} in all. Save a subset.",
+        "mnist.npz 有 {n_train:,} 张训练数字和 {n_test:,} 张测试数字，超过总数上限 {limit:,}。"
+        "请保存其中一部分。",
+    ),
+    "error.npz_size_mismatch": (
+        "{name}'s header declares shape {shape}, {declared:,} bytes of data, but the member "
+        "holds {actual:,}. The file is damaged or was not written by np.save; save it again.",
+        "{name} 的文件头声明形状为 {shape}，即 {declared:,} 字节数据，但该成员实际有 {actual:,} "
+        "字节。文件已损坏或不是 np.save 写出的；请重新保存。",
+    ),
+    "error.npz_values": (
+        "{name} holds the value {value}. Expected whole numbers from 0 to {high}. Pixels are "
+        "0-255 (save (x * 255).round().astype(\"uint8\") for images scaled to 0-1); labels are "
+        "the digits 0-9.",
+        "{name} 中有值 {value}。需要 0 到 {high} 之间的整数。像素为 0-255（缩放到 0-1 的图片请保存 "
+        "(x * 255).round().astype(\"uint8\")）；标签为数字 0-9。",
+    ),
+    "error.npz_missing_digit": (
+        "{name} has no example of the digit(s) {digits}. Expected every digit 0-9 in both the "
+        "training and the test set.",
+        "{name} 中没有数字 {digits} 的样本。训练集和测试集都需要包含 0-9 的每个数字。",
+    ),
+    "error.npz_unreadable": (
+        "The mnist.npz cannot be read ({name}: {detail}). Save it again with np.savez.",
+        "无法读取 mnist.npz（{name}：{detail}）。请用 np.savez 重新保存。",
+    ),
+}
 
 _FAULTS = {}
 
