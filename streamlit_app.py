@@ -1,9 +1,14 @@
 """Keras Digit Lab: the router and the frame (page config, sidebar, navigation)."""
 
+import logging
+
 import streamlit as st
 
-from lib import cache, i18n, model_files, session
+from lib import cache, i18n, model_budget, model_files, session
 from lib.errors import InputError
+
+# The refused uploads a session remembers (their digests and reasons), the oldest dropped first.
+MAX_REFUSED_MODELS = 16
 
 st.set_page_config(page_title="Keras Digit Lab", page_icon=":material/draw:", layout="wide")
 session.init_state()
@@ -58,17 +63,25 @@ with st.sidebar:
     upload = st.file_uploader(
         t("sidebar.model.upload"), type=["keras", "h5"], key="sidebar_model_upload",
         help=t("sidebar.model.upload_help", max_mb=model_files.MAX_MODEL_BYTES // 2**20,
-               max_params=model_files.MAX_PARAMETERS),
+               max_layers=model_budget.MAX_LAYERS, max_params=model_budget.MAX_PARAMETERS,
+               max_activations=model_budget.MAX_ACTIVATIONS,
+               max_mflops=model_budget.MAX_FLOPS // 10**6),
     )
     if upload is not None:
         data = upload.getvalue()
         digest = cache.digest(data)
         current = st.session_state["uploaded_model_file"]
-        if current is None or current[1] != digest:
+        refused = st.session_state["sidebar_refused_models"]
+        if digest in refused:  # Refused once: said again, never tried again on a rerun.
+            st.error(refused[digest].message(st.session_state["language"]))
+        elif current is None or current[1] != digest:
             try:
-                with st.spinner():
+                with st.spinner(t("sidebar.model.checking")):
                     cache.uploaded_model(digest, data)
             except InputError as error:
+                refused[digest] = error
+                while len(refused) > MAX_REFUSED_MODELS:
+                    refused.pop(next(iter(refused)))
                 st.error(error.message(st.session_state["language"]))
             else:
                 st.session_state["uploaded_model_file"] = (upload.name, digest, data)
@@ -78,4 +91,8 @@ with st.sidebar:
             st.caption(t("sidebar.model.loaded", name=upload.name))
 
 cache.prepare_server()
-navigation.run()
+try:
+    navigation.run()
+except Exception:  # A bug must never show a student a traceback; the server's log keeps it.
+    logging.getLogger(__name__).exception("Page %s failed", navigation.url_path)
+    st.error(t("app.unexpected"), icon=":material/error:")

@@ -12,7 +12,7 @@ import hashlib
 import keras
 import streamlit as st
 
-from lib import data, inference, model_files, models
+from lib import data, inference, model_files, models, sandbox
 
 
 @st.cache_resource(show_spinner=False)
@@ -29,6 +29,8 @@ def prepare_server():
     """Once per process: loads the bundled model and readies the process for many sessions.
 
     Call it in every run of the entrypoint; being a cached resource, it does its work once.
+    It first removes the temporary files that sandboxes of dead servers left
+    (`lib.sandbox.remove_orphans`).
     Two things Streamlit does after every script run would otherwise make each run pay
     for the whole process, holding the GIL for every session:
 
@@ -46,6 +48,7 @@ def prepare_server():
     the training ran at 835 samples/s instead of 290, and the strokes' p95 went from 740
     to 450 ms; the first of the two alone took a watched training from 300 to 920 samples/s.
     """
+    sandbox.remove_orphans()
     bundled_model()
     gc.freeze()
     keras.backend.clear_session = _keep_keras_state
@@ -62,7 +65,13 @@ def bundled_card():
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def uploaded_model(digest, _data):
-    """A model file a user uploaded, loaded safely and compiled; keyed by its SHA-256 `digest`."""
+    """A model file a user uploaded, keyed by its SHA-256 `digest`: loaded and warmed up in a
+    limited process of its own first (`lib.sandbox`), then loaded safely here and compiled.
+
+    Raises:
+        InputError: why the file was refused (nothing is cached then).
+    """
+    sandbox.check_model(_data)
     model = model_files.load_model(_data)
     inference.warm_up(model)
     return model

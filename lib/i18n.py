@@ -110,6 +110,15 @@ _ERRORS = {
 # Budgets and refusals of untrusted uploads, one section per area (lib/model_files and
 # lib/model_budget; lib/uploads and lib/preprocess; /train's data, stacks and queue; faults).
 _MODEL_LIMITS = {
+    "app.unexpected": (
+        "Something went wrong on this page. It has been logged for the teacher; reload the page "
+        "to go on.",
+        "此页面出错了。错误已记录给老师；请刷新页面继续。",
+    ),
+    "sidebar.model.checking": (
+        "Trying the model in a separate process first...",
+        "正在单独的进程中试加载模型……",
+    ),
     "error.model_setting_refused": (
         "The layer {layer} ({class_name}) has the setting {setting} = {value}, which this app "
         "does not accept: a model here is float32, without LoRA or quantization, and uses only "
@@ -133,6 +142,45 @@ _MODEL_LIMITS = {
         "than the limit of {limit_mflops:,.0f} million. Use a smaller model.",
         "到网络层 {layer} 为止，一张图片已需要 {mflops:,.0f} 百万次运算，超过上限 "
         "{limit_mflops:,.0f} 百万次。请使用更小的模型。",
+    ),
+    "error.model_members": (
+        "Expected a .keras archive holding only {expected}. Received one holding {members}. "
+        "Save the model again with model.save(\"name.keras\").",
+        "需要只包含 {expected} 的 .keras 压缩包。收到的压缩包包含 {members}。请用 "
+        "model.save(\"name.keras\") 重新保存模型。",
+    ),
+    "error.model_member_too_large": (
+        "The member {member} of the .keras archive unpacks to {size_mb:,.1f} MB ({ratio:,.0f} "
+        "times its stored size); the limits are {limit_mb:,.1f} MB and {limit_ratio} times.",
+        ".keras 压缩包中的 {member} 解压后有 {size_mb:,.1f} MB（为存储大小的 {ratio:,.0f} 倍）；"
+        "上限为 {limit_mb:,.1f} MB 和 {limit_ratio} 倍。",
+    ),
+    "error.model_weights_refused": (
+        "The weights file is refused: {detail} Only plain weights stored inside the file itself "
+        "are read (no links, no external or virtual data).",
+        "权重文件被拒绝：{detail} 只读取直接存放在文件内部的普通权重（不接受链接、外部或虚拟数据）。",
+    ),
+    "error.model_weights_mismatch": (
+        "The file stores {declared:,} weights for the layer {layer}, where its config implies "
+        "{expected:,}. The weights do not belong to this model.",
+        "文件为网络层 {layer} 存放了 {declared:,} 个权重，而其配置对应 {expected:,} 个。"
+        "这些权重不属于该模型。",
+    ),
+    "error.model_check_timeout": (
+        "Loading the model took more than {seconds} s in the test process, so it was not "
+        "loaded into the server. Use a smaller model.",
+        "模型在测试进程中加载超过 {seconds} 秒，因此没有载入服务器。请使用更小的模型。",
+    ),
+    "error.model_check_failed": (
+        "The model could not be loaded in the test process (limit {limit_gb:.0f} GB of memory; "
+        "it ended with {status}), so it was not loaded into the server.",
+        "模型无法在测试进程中加载（内存上限 {limit_gb:.0f} GB；结束状态 {status}），因此没有载入服务器。",
+    ),
+    "error.model_not_finite": (
+        "The weight {weight} of the layer {layer} holds NaN or infinite values: such a model "
+        "cannot give probabilities. Train it again (a lower learning rate often helps).",
+        "网络层 {layer} 的权重 {weight} 含有 NaN 或无穷大：这样的模型无法给出概率。请重新训练"
+        "（降低学习率通常有帮助）。",
     ),
 }
 
@@ -317,10 +365,13 @@ _SIDEBAR = {
     "sidebar.model.uploaded": ("Uploaded: {name}", "已上传：{name}"),
     "sidebar.model.upload": ("Upload a model (.keras or .h5)", "上传模型（.keras 或 .h5）"),
     "sidebar.model.upload_help": (
-        "Loaded safely: built-in Keras layers only, at most {max_mb} MB and {max_params:,} "
-        "parameters; input 28 x 28 x 1, 10 outputs.",
-        "安全加载：只允许 Keras 内置层，文件不超过 {max_mb} MB、参数不超过 {max_params:,} 个；"
-        "输入 28 x 28 x 1，输出 10 类。",
+        "Loaded safely: built-in Keras layers only, at most {max_mb} MB, {max_layers} layers and "
+        "{max_params:,} parameters, and per image at most {max_activations:,} activations and "
+        "{max_mflops:,} million operations; input 28 x 28 x 1, 10 outputs. It is tried in a "
+        "separate process first (a few seconds).",
+        "安全加载：只允许 Keras 内置层，文件不超过 {max_mb} MB、网络层不超过 {max_layers} 个、参数不超过 "
+        "{max_params:,} 个，每张图片的中间值不超过 {max_activations:,} 个、运算不超过 {max_mflops:,} 百万次；"
+        "输入 28 x 28 x 1，输出 10 类。会先在单独的进程中试加载（需要几秒）。",
     ),
     "sidebar.model.loaded": ("Loaded {name}.", "已加载 {name}。"),
 }

@@ -13,6 +13,7 @@ Streamlit serves each session from its own thread and TensorFlow objects are
 not thread-safe, so calls on one model are serialised by that model's lock.
 """
 
+import math
 import threading
 import weakref
 
@@ -20,8 +21,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-# Large inputs go through in chunks: bounded memory, same compiled function.
+# Large inputs go through in chunks: bounded memory, same compiled function. A chunk holds
+# at most BATCH_SIZE images, and fewer when a model's activations for one image are large:
+# no call of any model holds more than MAX_CALL_BYTES of activations.
 BATCH_SIZE = 256
+MAX_CALL_BYTES = 256 * 2**20
 
 
 class PerModel:
@@ -57,6 +61,7 @@ class _CompiledModel:
 
         self.input_shape = input_shape
         self.ends_in_softmax = _ends_in_softmax(model)
+        self.chunk_size = chunk_size(model)
         self.lock = threading.Lock()
         # Traced on first use, with `lock` held: tracing a new model (a run that just
         # finished) never holds up the other models' predictions.
@@ -67,7 +72,7 @@ class _CompiledModel:
         self.xla = True
 
     def __call__(self, batch):
-        """Outputs for one batch (at most `BATCH_SIZE`); call with `lock` held."""
+        """Outputs for one batch (at most `chunk_size`); call with `lock` held."""
         batch = tf.constant(batch)
         if len(batch) == 1 and self.xla:
             try:
@@ -79,6 +84,15 @@ class _CompiledModel:
         if self.function is None:
             self.function = self._batches.get_concrete_function()
         return self.function(batch).numpy()
+
+
+def chunk_size(model):
+    """Images per call of `model`: `BATCH_SIZE`, or fewer so that one call's activations
+    (every layer's output, as `lib.model_budget.Cost.activations` counts them) stay within
+    `MAX_CALL_BYTES`."""
+    per_image = math.prod(model.input_shape[1:]) + sum(
+        math.prod(layer.output.shape[1:]) for layer in model.layers)
+    return int(max(1, min(BATCH_SIZE, MAX_CALL_BYTES // (4 * per_image))))
 
 
 def _ends_in_softmax(model):
@@ -124,9 +138,9 @@ def predict_proba(model, images):
         )
     if len(array) == 0:
         return np.zeros((0, 10), dtype=np.float32)
+    step = compiled.chunk_size
     with compiled.lock:
-        chunks = [compiled(array[start : start + BATCH_SIZE])
-                  for start in range(0, len(array), BATCH_SIZE)]
+        chunks = [compiled(array[start : start + step]) for start in range(0, len(array), step)]
     outputs = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
     return outputs if compiled.ends_in_softmax else as_probabilities(outputs)
 

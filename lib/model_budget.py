@@ -108,6 +108,7 @@ class Cost:
         layers: The number of layers, the input included.
         input_shapes: The declared input shapes, each `(None, height, width, channels)`.
         output_shapes: The output shapes, each with `None` for the batch.
+        layer_parameters: `{layer name: parameters}` for the layers that have weights.
     """
 
     parameters: int
@@ -116,6 +117,7 @@ class Cost:
     layers: int
     input_shapes: tuple
     output_shapes: tuple
+    layer_parameters: dict
 
     @property
     def activation_bytes(self):
@@ -143,7 +145,7 @@ def cost(config):
     nodes, outputs = graph(config)
     shapes = {}
     parameters = activations = flops = 0
-    input_names = []
+    input_names, layer_parameters = [], {}
     for name, class_name, layer_config, inbound in nodes:
         if class_name == "InputLayer":
             _check_settings(name, class_name, layer_config)
@@ -166,7 +168,10 @@ def cost(config):
         else:
             output_shape = _output_shape(name, layer, input_shapes[0])
         shapes[name] = output_shape
-        parameters += _parameters(class_name, layer, input_shapes[0])
+        own = _parameters(class_name, layer, input_shapes[0])
+        if own:
+            layer_parameters[name] = own
+        parameters += own
         activations += _elements(output_shape)
         flops += _flops(class_name, layer, input_shapes[0], output_shape)
         if parameters > MAX_PARAMETERS:
@@ -180,7 +185,8 @@ def cost(config):
                              limit_mflops=MAX_FLOPS / 1e6, layer=name)
     return Cost(parameters=parameters, activations=activations, flops=flops,
                 layers=len(nodes), input_shapes=tuple(shapes[name] for name in input_names),
-                output_shapes=tuple(shapes[name] for name in outputs))
+                output_shapes=tuple(shapes[name] for name in outputs),
+                layer_parameters=layer_parameters)
 
 
 def _unreadable(detail):
@@ -209,7 +215,7 @@ def _check_json(config):
                 raise InputError("model_layer_refused", layer=_name_of(item),
                                  class_name=str(class_name))
             stack.extend((value, depth + 1) for value in item.values())
-        elif isinstance(item, list):
+        elif isinstance(item, (list, tuple)):
             stack.extend((value, depth + 1) for value in item)
 
 
@@ -229,7 +235,7 @@ def graph(config):
     """
     class_name, body = _class_and_body(config)
     layers = body.get("layers")
-    if not isinstance(layers, list) or not layers:
+    if not isinstance(layers, (list, tuple)) or not layers:
         raise _unreadable("the model config has no list of layers.")
     if len(layers) > MAX_LAYERS:
         raise InputError("model_too_many_layers", layers=len(layers), limit=MAX_LAYERS)
@@ -274,14 +280,14 @@ def graph(config):
 
 def _class_and_body(config):
     """`(class_name, body)` of a model config; Keras 2.2.4 stored a Sequential's layers bare."""
-    if isinstance(config, list):
+    if isinstance(config, (list, tuple)):
         return "Sequential", {"layers": config}
     if not isinstance(config, dict):
         raise _unreadable("the model config is not a model's.")
     class_name, body = config.get("class_name"), config.get("config", {})
     if class_name not in MODEL_CLASSES:
         raise _unreadable(f"unknown model class {str(class_name)[:64]!r}.")
-    if isinstance(body, list):
+    if isinstance(body, (list, tuple)):
         body = {"layers": body}
     if not isinstance(body, dict):
         raise _unreadable("the model config is not a model's.")
@@ -302,11 +308,11 @@ def _inbound_names(inbound_nodes):
         if isinstance(item, dict):
             history = item.get("config", {}).get("keras_history") if isinstance(
                 item.get("config"), dict) else None
-            if isinstance(history, list) and history and isinstance(history[0], str):
+            if isinstance(history, (list, tuple)) and history and isinstance(history[0], str):
                 names.append(history[0])
             else:
                 stack.extend(item.values())
-        elif isinstance(item, list):
+        elif isinstance(item, (list, tuple)):
             if len(item) in (3, 4) and isinstance(item[0], str) and isinstance(item[1], int):
                 names.append(item[0])  # Keras 2: [layer_name, node_index, tensor_index, kwargs]
             else:
@@ -315,12 +321,12 @@ def _inbound_names(inbound_nodes):
 
 
 def _output_names(output_layers):
-    if not isinstance(output_layers, list):
+    if not isinstance(output_layers, (list, tuple)):
         return []
     if output_layers and isinstance(output_layers[0], str):
         return [output_layers[0]]  # A single output stored flat: [name, 0, 0].
     return [entry[0] for entry in output_layers
-            if isinstance(entry, list) and entry and isinstance(entry[0], str)]
+            if isinstance(entry, (list, tuple)) and entry and isinstance(entry[0], str)]
 
 
 def declared_input_shape(layer_config):
@@ -330,19 +336,20 @@ def declared_input_shape(layer_config):
         InputError: `model_input_shape` when the shape is missing or not sizes.
     """
     shape = layer_config.get("batch_shape") or layer_config.get("batch_input_shape")
-    if shape is None and isinstance(layer_config.get("input_shape"), list):
+    if shape is None and isinstance(layer_config.get("input_shape"), (list, tuple)):
         shape = [None, *layer_config["input_shape"]]
-    if shape is None and isinstance(layer_config.get("shape"), list):
+    if shape is None and isinstance(layer_config.get("shape"), (list, tuple)):
         shape = [None, *layer_config["shape"]]
-    if not isinstance(shape, list) or len(shape) < 2 or not all(
+    if not isinstance(shape, (list, tuple)) or len(shape) < 2 or not all(
             _is_size(size) for size in shape[1:]):
         raise InputError("model_input_shape", shape="unknown" if shape is None
                          else str(shape)[:64])
     return (None, *shape[1:])
 
 
-def _is_size(value):
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 10**6
+def _is_size(value, limit=10**6):
+    return (isinstance(value, int) and not isinstance(value, bool) and value > 0
+            and (limit is None or value <= limit))
 
 
 # --- One layer --------------------------------------------------------------------------
@@ -411,7 +418,8 @@ def _output_shape(name, layer, input_shape):
     except Exception as error:
         raise _unreadable(f"layer {name}: {plain(error)}") from None
     shape = tuple(shape)
-    if not all(_is_size(size) for size in shape[1:]):
+    # Sizes are bounded by the budget, which counts them next.
+    if not all(_is_size(size, limit=None) for size in shape[1:]):
         raise _unreadable(f"layer {name} would output the shape {shape}.")
     return (None, *shape[1:])
 

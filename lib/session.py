@@ -21,6 +21,9 @@ DEFAULTS = {
     "session_models": {},
     # The last upload in the sidebar's model picker: (file name, SHA-256 digest, bytes).
     "uploaded_model_file": None,
+    # Model files this session uploaded and that were refused: {SHA-256 digest: InputError}.
+    # A refused file is never tried again on a rerun.
+    "sidebar_refused_models": {},
     # The last digit drawn on /recognize, as the (28, 28) array the model saw.
     "recognize_last_digit": None,
     # Bumped by the canvas's clear button: a new canvas key clears the drawing.
