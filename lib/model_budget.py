@@ -54,8 +54,11 @@ _MERGE_LAYERS = frozenset({"Add", "Subtract", "Multiply", "Average", "Maximum", 
 # also stored the input's shape on the first layer.
 _COMMON_KEYS = frozenset({"name", "trainable", "dtype", "batch_input_shape", "batch_shape",
                           "input_shape", "input_dim"})
-# Keys tf_keras stored that Keras 3's classes no longer take; harmless, dropped before building.
-_KERAS_2_KEYS = {"BatchNormalization": frozenset({"fused", "virtual_batch_size", "adjustment"})}
+# Keys a class's config holds beyond its constructor's named arguments: tf_keras's
+# BatchNormalization stored three that Keras 3 no longer takes (dropped before building), and
+# Keras 3's LayerNormalization takes `rms_scaling` through its `**kwargs`.
+_EXTRA_KEYS = {"BatchNormalization": frozenset({"fused", "virtual_batch_size", "adjustment"}),
+               "LayerNormalization": frozenset({"rms_scaling"})}
 # Initialisers, regularisers and constraints only matter for training: they are dropped
 # before a layer is made (their configs are never deserialized), as are the shape keys.
 _DROPPED_KEYS = frozenset(
@@ -75,6 +78,7 @@ _DROPPED_KEYS = frozenset(
 _FIXED_VALUES = {
     "lora_rank": (None,), "lora_alpha": (None,), "quantization_config": (None,),
     "renorm": (False,), "renorm_clipping": (None,), "synchronized": (False,),
+    "rms_scaling": (False,),
     "sparse": (False,), "ragged": (False,), "input_tensor": (None,), "optional": (False,),
     "data_format": (None, "channels_last"), "noise_shape": (None,),
     "fused": (None, True, False), "virtual_batch_size": (None,), "adjustment": (None,),
@@ -359,7 +363,7 @@ def _allowed_keys(class_name):
     import keras
 
     arguments = inspect.signature(getattr(keras.layers, class_name).__init__).parameters
-    return (frozenset(arguments) - {"self", "kwargs"}) | _COMMON_KEYS | _KERAS_2_KEYS.get(
+    return (frozenset(arguments) - {"self", "kwargs"}) | _COMMON_KEYS | _EXTRA_KEYS.get(
         class_name, frozenset())
 
 

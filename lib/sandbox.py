@@ -61,8 +61,9 @@ def check_model(data):
     try:
         environment = {**os.environ, "TMPDIR": scratch, "PYTHONPATH": str(_ROOT),
                        "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+        limits = [str(ADDRESS_SPACE_BYTES), str(CPU_SECONDS), str(MAX_FILE_BYTES)]
         completed = subprocess.run(
-            [sys.executable, "-m", "lib.sandbox"], input=data, capture_output=True,
+            [sys.executable, "-m", "lib.sandbox", *limits], input=data, capture_output=True,
             cwd=scratch, env=environment, timeout=TIMEOUT_SECONDS, check=False)
     except subprocess.TimeoutExpired:
         raise InputError("model_check_timeout", seconds=TIMEOUT_SECONDS) from None
@@ -83,19 +84,19 @@ def _answer(stdout):
     return json.loads(lines[-1][len("SANDBOX "):]) if lines else None
 
 
-def _limit_this_process():
+def _limit_this_process(address_space, cpu_seconds, file_bytes):
     import resource
 
-    for limit, value in ((resource.RLIMIT_AS, ADDRESS_SPACE_BYTES),
-                         (resource.RLIMIT_CPU, CPU_SECONDS),
-                         (resource.RLIMIT_FSIZE, MAX_FILE_BYTES),
-                         (resource.RLIMIT_CORE, 0)):
+    for limit, value in ((resource.RLIMIT_AS, address_space), (resource.RLIMIT_CPU, cpu_seconds),
+                         (resource.RLIMIT_FSIZE, file_bytes), (resource.RLIMIT_CORE, 0)):
         resource.setrlimit(limit, (value, value))
 
 
-def _main():
-    """`python -m lib.sandbox < model-file`: prints `SANDBOX {"reason": ..., "details": ...}`."""
-    _limit_this_process()
+def _main(address_space, cpu_seconds, file_bytes):
+    """`python -m lib.sandbox ADDRESS_SPACE CPU_SECONDS FILE_BYTES < model-file`: prints
+    `SANDBOX {"reason": ..., "details": ...}` (`reason` is `None` when the model passed)."""
+    _limit_this_process(address_space, cpu_seconds, file_bytes)
+    address_space_gb = address_space / 2**30
     data = sys.stdin.buffer.read()
     from lib import inference, model_files
 
@@ -105,7 +106,7 @@ def _main():
         answer = {"reason": error.reason, "details": error.details}
     except MemoryError:
         answer = {"reason": "model_check_failed", "details": {
-            "limit_gb": ADDRESS_SPACE_BYTES / 2**30, "status": "MemoryError"}}
+            "limit_gb": address_space_gb, "status": "MemoryError"}}
     else:
         answer = {"reason": None, "details": {}}
     print("SANDBOX " + json.dumps(answer, default=str), flush=True)
@@ -152,4 +153,4 @@ def _alive(pid):
 
 
 if __name__ == "__main__":
-    _main()
+    _main(*(int(argument) for argument in sys.argv[1:4]))

@@ -35,7 +35,7 @@ MEMORY_BUDGET_MB = 1024
 ADDRESS_SPACE_LIMIT = 12 * 2**30
 
 _RUNNER = textwrap.dedent("""
-    import json, resource, sys, traceback
+    import json, resource, sys, time, traceback
     resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 
     def _peak_mb():
@@ -43,6 +43,7 @@ _RUNNER = textwrap.dedent("""
 
     {setup}
     _base = _peak_mb()
+    _started = time.perf_counter()
     _outcome = {{"raised": None, "reason": None, "message": None, "value": None}}
     try:
         _outcome["value"] = repr({action})[:2000]
@@ -51,6 +52,7 @@ _RUNNER = textwrap.dedent("""
                         message=str(_error)[:2000], traceback=traceback.format_exc()[-4000:])
         if hasattr(_error, "message") and callable(_error.message):
             _outcome["message_zh"] = _error.message("zh")
+    _outcome["action_seconds"] = time.perf_counter() - _started
     _outcome["growth_mb"] = _peak_mb() - _base
     _outcome["peak_mb"] = _peak_mb()
     print("OUTCOME " + json.dumps(_outcome))
@@ -69,7 +71,8 @@ class Outcome:
         value: `repr` of what the action returned, when it did not raise.
         growth_mb: How much the child's peak RSS grew during the action.
         peak_mb: The child's peak RSS.
-        seconds: Wall-clock time of the whole child.
+        action_seconds: Wall-clock time of the action alone.
+        seconds: Wall-clock time of the whole child (Python and imports included).
         left_behind: Files and folders left in the child's temporary folder.
         traceback: The child's traceback, when it raised (for failure messages).
     """
@@ -80,6 +83,7 @@ class Outcome:
     value: str | None
     growth_mb: float
     peak_mb: float
+    action_seconds: float
     seconds: float
     left_behind: list
     message_zh: str | None = None
