@@ -137,6 +137,11 @@ with build:
                    key=widget("new_layer", "Dense"))
     add.button(t("train.layer.add"), icon=":material/add:", key="train_add", on_click=add_layer)
     rows, problem = layer_stack.summarize_partial(stack)
+    if problem is None:
+        try:
+            cost = layer_stack.cost(stack)  # Per digit: parameters, activations, FLOPs.
+        except InputError as error:  # Over lib.model_budget's limits.
+            problem = error
     if problem is not None:
         st.error(problem.message(state["language"]), icon=":material/error:")
     else:
@@ -212,12 +217,37 @@ if problem is None:
 if query != st.query_params.to_dict():
     st.query_params.from_dict(query)
 
+
+def describe_seconds(seconds):
+    if seconds is None:
+        return "?"
+    minutes, seconds = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+
+# What the run would cost on this server: over the budget, it cannot start.
+run_problem = None
+if problem is None and mnist is not None:
+    estimate = training.estimate_run(cost, training.config_from_settings(settings),
+                                     len(mnist.y_train), len(mnist.y_test))
+    try:
+        training.check_budget(estimate)
+    except training.BudgetError as error:
+        run_problem = error
+        st.error(error.message(state["language"]), icon=":material/timer_off:")
+    else:
+        st.caption(t("train.budget.estimate", time=describe_seconds(estimate.seconds),
+                     step_mb=estimate.step_bytes / 2**20,
+                     limit_time=describe_seconds(training.max_run_seconds()),
+                     limit_mb=training.MAX_STEP_BYTES / 2**20))
+
 # Start a run.
 active = manager.active_job(owner)
 unchanged = problem is None and layer_stack.normalize(stack) == layer_stack.normalize(
     layer_stack.preset(settings["preset"]))
 if st.button(t("train.start"), icon=":material/play_arrow:", type="primary", key="train_start",
-             disabled=problem is not None or mnist is None or active is not None):
+             disabled=problem is not None or mnist is None or active is not None
+             or run_problem is not None) and run_problem is None:
     config = training.config_from_settings(settings)
     name = f"{settings['preset'] if unchanged else 'custom'}-{datetime.datetime.now():%H%M%S}"
     command = training.cli_command(settings) if unchanged else "/train?" + "&".join(
@@ -239,13 +269,6 @@ if st.button(t("train.start"), icon=":material/play_arrow:", type="primary", key
     else:
         state["train_job"] = job.id
         st.rerun()  # Draw the page again with Train disabled and the live view ticking.
-
-
-def describe_seconds(seconds):
-    if seconds is None:
-        return "?"
-    minutes, seconds = divmod(int(round(seconds)), 60)
-    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
 
 
 watched = manager.job(state["train_job"]) if state["train_job"] else None

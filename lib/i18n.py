@@ -299,6 +299,40 @@ _TRAIN_LIMITS = {
         "The mnist.npz cannot be read ({name}: {detail}). Save it again with np.savez.",
         "无法读取 mnist.npz（{name}：{detail}）。请用 np.savez 重新保存。",
     ),
+    # A /train run over the budget (`lib.training.BudgetError`), and its estimate.
+    "train.budget.memory": (
+        "A training step of this model at batch size {batch_size:,} needs about {step_mb:,.0f} "
+        "MB ({activations:,} values per digit, kept for the backward pass), more than the "
+        "limit of {limit_mb:,.0f} MB per step on this server. Use a batch size of at most "
+        "{largest:,}, or fewer filters, smaller feature maps (pool earlier) or fewer units.",
+        "该模型在批大小 {batch_size:,} 时，一个训练步骤约需 {step_mb:,.0f} MB（每个数字 "
+        "{activations:,} 个中间值，需为反向传播保留），超过本服务器每步 {limit_mb:,.0f} MB 的上限。"
+        "请把批大小设为不超过 {largest:,}，或减少卷积核、缩小特征图（更早池化）或减少神经元。",
+    ),
+    "train.budget.time": (
+        "This run would take up to about {minutes:,.0f} min on this server ({samples:,} digits "
+        "x {epochs} epochs, {mflops:,.1f} million operations per digit), more than the limit of "
+        "{limit_minutes:,.0f} min per run. Train at most {largest} epochs, on fewer digits, or a "
+        "smaller model.",
+        "这次训练在本服务器上最多约需 {minutes:,.0f} 分钟（{samples:,} 个数字 x {epochs} 轮，每个数字 "
+        "{mflops:,.1f} 百万次运算），超过每次训练 {limit_minutes:,.0f} 分钟的上限。请把训练轮数设为"
+        "不超过 {largest}，或减少训练数字，或使用更小的模型。",
+    ),
+    "train.budget.time_epoch": (
+        "This run would take up to about {minutes:,.0f} min on this server ({samples:,} digits "
+        "x {epochs} epochs, {mflops:,.1f} million operations per digit), more than the limit of "
+        "{limit_minutes:,.0f} min per run, and even one epoch is too long. Train on at most "
+        "{largest:,} digits, or use a smaller model (fewer filters, more pooling).",
+        "这次训练在本服务器上最多约需 {minutes:,.0f} 分钟（{samples:,} 个数字 x {epochs} 轮，每个数字 "
+        "{mflops:,.1f} 百万次运算），超过每次训练 {limit_minutes:,.0f} 分钟的上限，连一轮都太长。"
+        "请把训练数字减少到不超过 {largest:,} 个，或使用更小的模型（更少卷积核、更多池化）。",
+    ),
+    "train.budget.estimate": (
+        "Estimated on this server: up to {time}, about {step_mb:,.0f} MB per training step "
+        "(limits: {limit_time} per run, {limit_mb:,.0f} MB per step).",
+        "在本服务器上的估计：最多 {time}，每个训练步骤约 {step_mb:,.0f} MB"
+        "（上限：每次训练 {limit_time}，每步 {limit_mb:,.0f} MB）。",
+    ),
 }
 
 _FAULTS = {}

@@ -9,6 +9,7 @@ invalid stack in plain words before any training starts.
 """
 
 import copy
+import functools
 import math
 
 from lib import i18n
@@ -316,14 +317,69 @@ def build_model(stack, name="custom"):
     import keras
 
     summarize(stack)
-    # Names by position ("dense_3"): Keras's automatic names come from per-thread counters,
-    # and a model built in a training worker once got two layers called "dense".
     return keras.Sequential(
         [keras.Input(shape=INPUT_SHAPE),
-         *(_layer(spec, name=f"{spec['type'].lower()}_{position}")
+         *(_layer(spec, name=_layer_name(spec, position))
            for position, spec in enumerate(normalize(stack), start=1))],
         name=name,
     )
+
+
+def _layer_name(spec, position):
+    # Names by position ("dense_3"): Keras's automatic names come from per-thread counters,
+    # and a model built in a training worker once got two layers called "dense".
+    return f"{spec['type'].lower()}_{position}"
+
+
+def model_config(stack, name="custom"):
+    """The Keras config of the model `build_model` makes from a stack, without building it.
+
+    The layers are made but never built, so no weight is allocated: a few
+    milliseconds for any stack the page allows.
+
+    Args:
+        stack: A list of layer specs.
+        name: The model's name.
+
+    Returns:
+        A dict as `keras.saving.serialize_keras_object` gives for the model: a
+        `Sequential` whose layers start with an `InputLayer` of batch shape
+        `(None, 28, 28, 1)`.
+
+    Raises:
+        StackError: if the stack is invalid (see `summarize`).
+    """
+    import keras
+
+    summarize(stack)
+    layers = [{"module": "keras.layers", "class_name": "InputLayer", "config": {
+        "batch_shape": [None, *INPUT_SHAPE], "dtype": "float32", "name": "input_layer"}}]
+    layers += [keras.saving.serialize_keras_object(_layer(spec, name=_layer_name(spec, position)))
+               for position, spec in enumerate(normalize(stack), start=1)]
+    return {"module": "keras", "class_name": "Sequential",
+            "config": {"name": name, "layers": layers}}
+
+
+def cost(stack):
+    """What a stack's model costs per image (`lib.model_budget.cost` of `model_config`).
+
+    Returns:
+        A `lib.model_budget.Cost`: parameters, activations and FLOPs per image.
+
+    Raises:
+        StackError: if the stack is invalid (see `summarize`).
+        lib.errors.InputError: if the model is over `lib.model_budget`'s limits
+            (activations or FLOPs per image, parameters, layers).
+    """
+    return _cost(to_query(stack))
+
+
+# The page asks on every rerun; a stack's cost never changes (a refusal is not kept).
+@functools.lru_cache(maxsize=128)
+def _cost(query):
+    from lib import model_budget
+
+    return model_budget.cost(model_config(from_query(query)))
 
 
 def layer_code(spec):

@@ -18,7 +18,7 @@ import tensorflow as tf
 from keras import layers
 
 from lib import data as data_module
-from lib import models
+from lib import errors, models
 
 
 @dataclasses.dataclass(frozen=True)
@@ -282,8 +282,10 @@ def train(config, mnist, callbacks=(), model=None, verbose=0):
     model.fit(train_data, epochs=config.epochs, validation_data=validation_data,
               callbacks=list(callbacks), verbose=verbose)
     seconds = time.perf_counter() - started
+    # At the training batch size: a step of it is what `estimate_run` checked against the
+    # memory budget, and a forward pass holds less.
     test_loss, test_accuracy = model.evaluate(
-        make_dataset(mnist.x_test, mnist.y_test, 256), verbose=0
+        make_dataset(mnist.x_test, mnist.y_test, config.batch_size), verbose=0
     )
     history = [
         {key: float(values[epoch]) for key, values in model.history.history.items()}
@@ -412,9 +414,14 @@ def train_live(config, mnist, stack, reporter, watch_images=None, database=None,
 
     Raises:
         lib.layer_stack.StackError: for an invalid stack (before any training).
+        lib.errors.InputError: for a stack over `lib.model_budget`'s limits, or a
+            `BudgetError` for a run over the training budget (before any training).
     """
     from lib import layer_stack
 
+    # The page refuses a run over the budget; one that reaches a worker anyway never starts.
+    check_budget(estimate_run(layer_stack.cost(stack), config, len(mnist.y_train),
+                              len(mnist.y_test)))
     model = layer_stack.build_model(stack, name=name)
     run_id = None
     if database is not None:
@@ -448,6 +455,181 @@ def train_live(config, mnist, stack, reporter, watch_images=None, database=None,
                             test_accuracy=result.test_accuracy)
     card = model_card(config, mnist, result, name, command)
     return LiveRun(result=result, evaluation=evaluation, run_id=run_id, card=card)
+
+
+# What a /train run costs, worked out from its model's config before anything is built
+# (`lib.model_budget.Cost`), and the budget every run must fit on a class server. The figures
+# were measured on the 2-core build machine by bench/bench_train_budget.py.
+
+# A training step's FLOPs: the forward pass, and a backward pass of about twice as many.
+BACKWARD_FACTOR = 3
+# The estimate is an upper bound for a server that is also serving a class. Measured through
+# the app's path (tf.data, fit, batch 64) with other work on the 2 cores, stacks above 20
+# MFLOP trained at 143-237 GFLOP/s (medians of 3 rounds; 188-313 on a quiet machine): 100 is
+# below all of them, so the tutorial's CNN is estimated about 2.5 times slower than it runs.
+TRAINING_FLOPS_PER_SECOND = 100e9
+# What a step costs besides its FLOPs (Keras's step, the callback, tf.data, the optimizer's
+# update): a whole step of the tiny and MLP stacks took 2.8 and 4.6 ms under load.
+SECONDS_PER_STEP = 0.005
+# Augmentation's random rotation, shift, zoom and stroke thickness: 63-109 us per digit.
+AUGMENT_SECONDS_PER_SAMPLE = 110e-6
+# Float32 values a training step holds per activation value (layer outputs, their gradients,
+# what the kernels keep for the backward pass): 1.6-2.4 measured from the peak RSS of fits at
+# batch 64 and 512.
+ACTIVATION_COPIES = 3
+BYTES_PER_VALUE = 4
+# Variables an optimizer keeps per weight (Keras 3): Adam its two moments, RMSprop and
+# Adagrad one, SGD a velocity only with momentum.
+OPTIMIZER_SLOTS = {
+    "sgd": lambda arguments: 1 if arguments.get("momentum") else 0,
+    "rmsprop": lambda arguments: 1,
+    "adagrad": lambda arguments: 1,
+    "adam": lambda arguments: 2,
+}
+# One step of one run may hold this much (the issue's budget: about 1 GB beyond the baseline).
+MAX_STEP_BYTES = 1 * 2**30
+# Where lib.jobs has no per-run wall-clock limit (`MAX_RUN_SECONDS`), its default.
+DEFAULT_MAX_RUN_SECONDS = 30 * 60
+
+
+def max_run_seconds():
+    """The longest a run may take: `lib.jobs.MAX_RUN_SECONDS` (the worker's wall-clock limit)."""
+    from lib import jobs
+
+    return getattr(jobs, "MAX_RUN_SECONDS", DEFAULT_MAX_RUN_SECONDS)
+
+
+@dataclasses.dataclass(frozen=True)
+class RunEstimate:
+    """What a training run is expected to cost on this server.
+
+    Attributes:
+        step_bytes: Memory of one training step: `weight_bytes` plus
+            `activation_bytes`.
+        weight_bytes: Weights, their gradients and the optimizer's slots (float32).
+        activation_bytes: The activations a batch keeps for the backward pass.
+        seconds: Wall-clock time: every epoch's training and validation, and
+            the evaluation on the test split.
+        epoch_seconds: One epoch's training and validation.
+        train_samples: Training digits per epoch (after the subset and the
+            validation split).
+        validation_samples: Validation digits per epoch.
+        test_samples: Test digits evaluated at the end.
+        batch_size: Digits per step.
+        epochs: Epochs.
+        cost: The model's `lib.model_budget.Cost`.
+    """
+
+    step_bytes: int
+    weight_bytes: int
+    activation_bytes: int
+    seconds: float
+    epoch_seconds: float
+    train_samples: int
+    validation_samples: int
+    test_samples: int
+    batch_size: int
+    epochs: int
+    cost: object
+
+    def largest_batch(self, limit=None):
+        """The largest batch size whose step fits in `limit` bytes (`MAX_STEP_BYTES`)."""
+        limit = MAX_STEP_BYTES if limit is None else limit
+        per_image = _step_activation_bytes(self.cost, 1)
+        return max(int((limit - self.weight_bytes) // per_image), 0)
+
+
+def _step_activation_bytes(cost, batch_size):
+    return batch_size * cost.activations * ACTIVATION_COPIES * BYTES_PER_VALUE
+
+
+def _pass_seconds(cost, samples, batch_size, backward, augment=False):
+    """Seconds to run `samples` digits through the model once, in batches."""
+    if samples <= 0:
+        return 0.0
+    flops = cost.flops * (BACKWARD_FACTOR if backward else 1)
+    seconds = math.ceil(samples / batch_size) * SECONDS_PER_STEP
+    seconds += samples * flops / TRAINING_FLOPS_PER_SECOND
+    return seconds + (samples * AUGMENT_SECONDS_PER_SAMPLE if augment else 0.0)
+
+
+def split_sizes(config, n_train):
+    """`(training, validation)` digits per epoch for `n_train` training digits (see
+    `split_for_training`; the stratified split rounds per digit, so these are close)."""
+    size = min(config.train_size or n_train, n_train)
+    validation = int(round(size * config.validation_split)) if config.validation_split else 0
+    return size - validation, validation
+
+
+def estimate_run(cost, config, n_train, n_test):
+    """What training a model costs, from its config's cost: memory per step and time.
+
+    Args:
+        cost: The model's `lib.model_budget.Cost` (`lib.layer_stack.cost(stack)`).
+        config: A `TrainingConfig` (batch size, epochs, optimizer, subset,
+            validation split, augmentation).
+        n_train: Training digits in the data set.
+        n_test: Test digits in the data set (evaluated once at the end).
+
+    Returns:
+        A `RunEstimate`.
+    """
+    batch_size = int(config.batch_size)
+    slots = OPTIMIZER_SLOTS[config.optimizer](config.optimizer_arguments)
+    weight_bytes = cost.parameters * (2 + slots) * BYTES_PER_VALUE
+    activation_bytes = _step_activation_bytes(cost, batch_size)
+    train_samples, validation_samples = split_sizes(config, n_train)
+    epoch_seconds = _pass_seconds(cost, train_samples, batch_size, backward=True,
+                                  augment=config.augment)
+    epoch_seconds += _pass_seconds(cost, validation_samples, batch_size, backward=False)
+    # The test split is evaluated twice: `evaluate`, then the per-digit predictions.
+    seconds = config.epochs * epoch_seconds + 2 * _pass_seconds(cost, n_test, batch_size,
+                                                                 backward=False)
+    return RunEstimate(
+        step_bytes=weight_bytes + activation_bytes, weight_bytes=weight_bytes,
+        activation_bytes=activation_bytes, seconds=seconds, epoch_seconds=epoch_seconds,
+        train_samples=train_samples, validation_samples=validation_samples,
+        test_samples=n_test, batch_size=batch_size, epochs=int(config.epochs), cost=cost,
+    )
+
+
+class BudgetError(errors.InputError):
+    """A run over the training budget, with what to shrink; texts are `train.budget.*`."""
+
+    text_prefix = "train.budget."
+
+
+def check_budget(estimate, max_step_bytes=None, max_seconds=None):
+    """Refuses a run whose step needs too much memory or which would take too long.
+
+    Args:
+        estimate: A `RunEstimate`.
+        max_step_bytes: Memory one step may hold (`MAX_STEP_BYTES`).
+        max_seconds: How long a run may take (`max_run_seconds()`).
+
+    Raises:
+        BudgetError: `memory` (with the largest batch size that fits), `time`
+            (with the most epochs that fit) or `time_epoch` (when even one
+            epoch is too long: with the most digits that fit).
+    """
+    max_step_bytes = MAX_STEP_BYTES if max_step_bytes is None else max_step_bytes
+    max_seconds = max_run_seconds() if max_seconds is None else max_seconds
+    if estimate.step_bytes > max_step_bytes:
+        raise BudgetError("memory", step_mb=estimate.step_bytes / 2**20,
+                          limit_mb=max_step_bytes / 2**20, batch_size=estimate.batch_size,
+                          largest=estimate.largest_batch(max_step_bytes),
+                          activations=estimate.cost.activations)
+    if estimate.seconds > max_seconds:
+        common = {"minutes": estimate.seconds / 60, "limit_minutes": max_seconds / 60,
+                  "samples": estimate.train_samples, "epochs": estimate.epochs,
+                  "mflops": estimate.cost.flops / 1e6}
+        ending = estimate.seconds - estimate.epochs * estimate.epoch_seconds
+        epochs = int((max_seconds - ending) // estimate.epoch_seconds)
+        if epochs >= 1:
+            raise BudgetError("time", largest=epochs, **common)
+        share = max(max_seconds - ending, 0) / max(estimate.epoch_seconds, 1e-9)
+        raise BudgetError("time_epoch", largest=int(estimate.train_samples * share) // 100 * 100,
+                          **common)
 
 
 # The /train page's settings: every default in one place, and their form in a shared link.

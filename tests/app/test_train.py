@@ -130,3 +130,108 @@ def test_saved_model_download_is_built_only_when_clicked(monkeypatch):
     archive = zipfile.ZipFile(io.BytesIO(deferred[f"{name}-saved_model.zip"]()))
     assert {f"{name}/1/saved_model.pb", f"{name}/1/variables/variables.index"} <= set(
         archive.namelist())
+
+
+# What /train refuses before a run starts: a stack over the budget, a bad mnist.npz.
+
+ISSUE_STACK = "~".join(["conv_1024_1_same_relu"] * 4 + ["pool_28", "flatten", "dense_10_softmax"])
+WIDE_STACK = "conv_1024_1_same_relu~pool_28~flatten~dense_10_softmax"
+HEAVY_STACK = "conv_128_3_same_relu~conv_128_3_same_relu~pool_2~flatten~dense_10_softmax"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_issues_stack_is_refused_per_digit(language):
+    app = _app(language, stack=ISSUE_STACK, batch="2048")
+    [error] = app.error
+    assert error.value.startswith(
+        "Up to the layer conv2d_2, one image already takes 1,646 million operations"
+        if language == "en" else "到网络层 conv2d_2 为止，一张图片已需要 1,646 百万次运算")
+    assert app.button(key="train_start").disabled
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_run_over_the_memory_budget_says_which_batch_fits(language):
+    app = _app(language, stack=WIDE_STACK, batch="2048")
+    [error] = app.error
+    assert error.value.startswith(
+        "A training step of this model at batch size 2,048 needs about" if language == "en"
+        else "该模型在批大小 2,048 时，一个训练步骤约需")
+    assert app.button(key="train_start").disabled
+    app.number_input(key="train_w_batch_size").set_value(64).run()
+    assert not app.error
+    assert not app.button(key="train_start").disabled
+    [estimate] = [caption.value for caption in app.caption if "MB" in caption.value and (
+        "Estimated" in caption.value or "估计" in caption.value)]
+    assert estimate.startswith("Estimated on this server: up to " if language == "en"
+                               else "在本服务器上的估计：最多 ")
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_run_over_the_time_budget_says_how_many_epochs_fit(language):
+    app = _app(language, stack=HEAVY_STACK, epochs="100")
+    [error] = app.error
+    assert error.value.startswith("This run would take up to about" if language == "en"
+                                  else "这次训练在本服务器上最多约需")
+    assert ("Train at most" if language == "en" else "请把训练轮数设为不超过") in error.value
+    assert app.button(key="train_start").disabled
+
+
+def _digits_npz(compressed=True, **overrides):
+    import numpy as np
+
+    from lib import data
+
+    embedded = data.load_embedded()
+    arrays = {"x_train": embedded.x_train[:200], "y_train": embedded.y_train[:200],
+              "x_test": embedded.x_test[:50], "y_test": embedded.y_test[:50], **overrides}
+    buffer = io.BytesIO()
+    (np.savez_compressed if compressed else np.savez)(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def _upload(app, contents, name="mnist.npz"):
+    app.file_uploader(key="train_npz").set_value((name, contents, "application/octet-stream"))
+    return app.run()
+
+
+def test_an_uploaded_npz_is_kept_in_the_session_and_trains(tmp_path):
+    import tempfile
+
+    before = set(pathlib.Path(tempfile.gettempdir()).glob("digitlab-*"))
+    app = _app(data="npz", stack="flatten~dense_10_softmax", epochs="1")
+    assert app.button(key="train_start").disabled  # Nothing uploaded yet.
+    _upload(app, _digits_npz(), name="class [3b](x).npz")
+    assert not app.exception and not app.error
+    assert any(caption.value == "MNIST from the file class??3b??x?.npz (200 training, 50 test "
+               "digits)." for caption in app.caption)
+    kept = app.session_state["train_npz_data"]
+    assert kept["mnist"].x_train.shape == (200, 28, 28) and kept["error"] is None
+    assert set(pathlib.Path(tempfile.gettempdir()).glob("digitlab-*")) == before
+    app.button(key="train_start").click().run()
+    snapshot = _wait_for_job(app)
+    assert snapshot.status == "done", snapshot.error
+    assert len(snapshot.meta["y_test"]) == 50
+    # Removing the upload removes its digits from the session.
+    app.file_uploader(key="train_npz").set_value(None)
+    app.run()
+    assert "train_npz_data" not in app.session_state
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_refused_npz_upload_is_explained_and_remembered(language, monkeypatch):
+    import numpy as np
+
+    from lib import data
+
+    app = _app(language, data="npz")
+    _upload(app, _digits_npz(compressed=False, x_train=np.full((200, 28, 28), 0.5)))
+    [error] = app.error
+    assert error.value.startswith(
+        "x_train holds the value 0.5. Expected whole numbers" if language == "en"
+        else "x_train 中有值 0.5。需要 0 到 255 之间的整数")
+    assert app.button(key="train_start").disabled
+    # A rerun with the same upload neither reads nor hashes it again.
+    monkeypatch.setattr(data, "read_npz", lambda *a, **k: pytest.fail("read again"))
+    app.number_input(key="train_w_epochs").set_value(3).run()
+    assert not app.exception
+    assert app.error[0].value == error.value

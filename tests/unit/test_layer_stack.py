@@ -127,3 +127,59 @@ def test_presets_are_copies():
     stack[1]["units"] = 3
     assert layer_stack.preset("mlp")[1]["units"] == 256
     assert layer_stack.new_layer("Dropout") == {"type": "Dropout", "rate": 0.5}
+
+
+# What a stack costs, counted by lib.model_budget from a config made without building the model.
+
+ISSUE_STACK = "~".join(["conv_1024_1_same_relu"] * 4 + ["pool_28", "flatten", "dense_10_softmax"])
+
+
+def test_tutorial_cost_is_counted_from_its_config():
+    cost = layer_stack.cost(layer_stack.preset("tutorial_cnn"))
+    assert cost.parameters == 935_562
+    assert cost.activations == 59_738  # Every layer's output, the input included.
+    assert cost.flops == 32_569_728  # The issue's 32.5 MFLOP.
+    assert cost.layers == 15  # The input and its 14 layers.
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(layer_stack.PRESETS))
+def test_model_config_costs_what_the_built_model_does(name):
+    import json
+
+    import keras
+
+    from lib import model_budget
+
+    stack = layer_stack.preset(name)
+    config = layer_stack.model_config(stack)
+    built = keras.saving.serialize_keras_object(layer_stack.build_model(stack))
+    # Through JSON, as a saved file's config would come.
+    assert model_budget.cost(json.loads(json.dumps(config))) == model_budget.cost(
+        json.loads(json.dumps(built)))
+    assert layer_stack.cost(stack).parameters == layer_stack.build_model(stack).count_params()
+
+
+def test_model_config_is_made_from_unbuilt_layers():
+    # 4.8 million weights (19 MB) if it were built; a built layer's config has a build_config.
+    stack = [{"type": "Flatten"}, {"type": "Dense", "units": 6_000, "activation": "relu"},
+             _output()]
+    config = layer_stack.model_config(stack, name="wide")
+    assert config["class_name"] == "Sequential" and config["config"]["name"] == "wide"
+    layers = config["config"]["layers"]
+    assert [layer["class_name"] for layer in layers] == ["InputLayer", "Flatten", "Dense",
+                                                         "Dense"]
+    assert layers[0]["config"]["batch_shape"] == [None, 28, 28, 1]
+    assert not any("build_config" in layer for layer in layers)
+    assert layer_stack.cost(stack).parameters == 784 * 6_000 + 6_000 + 6_000 * 10 + 10
+    with pytest.raises(ValueError, match="comes after Flatten"):
+        layer_stack.model_config([{"type": "Flatten"}, {"type": "MaxPooling2D"}, _output()])
+
+
+def test_the_issues_stack_is_refused_per_digit():
+    # 4 x Conv2D(1024, 1x1): about 31 GB at batch 2048, 13 samples/s at batch 256.
+    with pytest.raises(ValueError, match="Up to the layer conv2d_2, one image already takes "
+                       "1,646 million operations, more than the limit of 400 million") as caught:
+        layer_stack.cost(layer_stack.from_query(ISSUE_STACK))
+    assert caught.value.reason == "model_too_many_flops"
+    assert "百万次运算" in caught.value.message("zh")

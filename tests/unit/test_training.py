@@ -1,3 +1,4 @@
+import dataclasses
 import threading
 
 import numpy as np
@@ -166,3 +167,150 @@ def test_stopping_a_job_keeps_a_usable_partial_model(mnist):
     from lib import inference
 
     assert inference.predict_proba(result.model, mnist.x_test[:2] / 255.0).shape == (2, 10)
+
+
+# What a run costs (`estimate_run`) and the budget it must fit (`check_budget`): estimates from
+# a `lib.model_budget.Cost`, never a built model.
+
+PAGE_DEFAULTS = training.config_from_settings(training.default_settings())
+# The embedded set (4,000 training, 1,000 test digits) and the full MNIST (60,000 and 10,000).
+DATA_SIZES = {"embedded": (4_000, 1_000), "full_mnist": (60_000, 10_000)}
+WIDE_STACK = "conv_1024_1_same_relu~pool_28~flatten~dense_10_softmax"
+HEAVY_STACK = "conv_128_3_same_relu~conv_128_3_same_relu~pool_2~flatten~dense_10_softmax"
+
+
+def _cost(parameters=1_000, activations=100, flops=1_000_000):
+    from lib import model_budget
+
+    return model_budget.Cost(parameters=parameters, activations=activations, flops=flops,
+                             layers=3, input_shapes=((None, 28, 28, 1),),
+                             output_shapes=((None, 10),), layer_parameters={})
+
+
+@pytest.mark.parametrize("data_set", sorted(DATA_SIZES))
+@pytest.mark.parametrize("name", sorted(layer_stack.PRESETS))
+def test_every_preset_at_the_page_defaults_fits_with_room_to_spare(name, data_set):
+    n_train, n_test = DATA_SIZES[data_set]
+    estimate = training.estimate_run(layer_stack.cost(layer_stack.preset(name)), PAGE_DEFAULTS,
+                                     n_train, n_test)
+    training.check_budget(estimate)
+    assert estimate.seconds < training.max_run_seconds() / 3
+    assert estimate.step_bytes < training.MAX_STEP_BYTES / 10
+
+
+def test_the_estimate_counts_weights_slots_activations_and_every_pass():
+    cost = _cost(parameters=1_000, activations=100, flops=1_000_000)
+    config = training.TrainingConfig(epochs=2, batch_size=10, optimizer="adam",
+                                     validation_split=0.2)
+    estimate = training.estimate_run(cost, config, n_train=100, n_test=30)
+    # Weights, gradients and Adam's two moments; 10 digits' activations, kept for the backward.
+    assert estimate.weight_bytes == 1_000 * 4 * 4
+    assert estimate.activation_bytes == 10 * 100 * training.ACTIVATION_COPIES * 4
+    assert estimate.step_bytes == estimate.weight_bytes + estimate.activation_bytes
+    assert (estimate.train_samples, estimate.validation_samples) == (80, 20)
+    rate, step = training.TRAINING_FLOPS_PER_SECOND, training.SECONDS_PER_STEP
+    epoch = 8 * step + 80 * 3e6 / rate + 2 * step + 20 * 1e6 / rate
+    assert estimate.epoch_seconds == pytest.approx(epoch)
+    assert estimate.seconds == pytest.approx(2 * epoch + 2 * (3 * step + 30 * 1e6 / rate))
+    augmented = training.estimate_run(cost, dataclasses.replace(config, augment=True), 100, 30)
+    assert augmented.seconds == pytest.approx(
+        estimate.seconds + 2 * 80 * training.AUGMENT_SECONDS_PER_SAMPLE)
+
+
+def test_optimizer_slots_follow_keras():
+    cost = _cost(parameters=1_000)
+
+    def weights(optimizer, **arguments):
+        config = training.TrainingConfig(optimizer=optimizer, optimizer_arguments=arguments)
+        return training.estimate_run(cost, config, 100, 10).weight_bytes // (1_000 * 4)
+
+    assert weights("sgd", momentum=0.0) == 2  # Weights and gradients only.
+    assert weights("sgd", momentum=0.9) == 3
+    assert weights("rmsprop") == weights("adagrad") == 3
+    assert weights("adam") == 4
+
+
+def test_the_subset_and_split_set_the_samples():
+    config = training.TrainingConfig(train_size=1_000, validation_split=0.1)
+    assert training.split_sizes(config, 60_000) == (900, 100)
+    assert training.split_sizes(dataclasses.replace(config, train_size=None), 4_000) == (
+        3_600, 400)
+    assert training.split_sizes(training.TrainingConfig(train_size=10**6, validation_split=0.0),
+                                4_000) == (4_000, 0)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_step_over_the_memory_budget_is_refused_with_the_batch_that_fits(language):
+    # Conv2D(1024, 1x1): 805,658 values per digit; at batch 2048 about 19 GB.
+    cost = layer_stack.cost(layer_stack.from_query(WIDE_STACK))
+    config = dataclasses.replace(PAGE_DEFAULTS, batch_size=2048)
+    estimate = training.estimate_run(cost, config, 4_000, 1_000)
+    largest = estimate.largest_batch()
+    assert 1 <= largest < 2048
+    with pytest.raises(training.BudgetError) as caught:
+        training.check_budget(estimate)
+    assert caught.value.reason == "memory"
+    message = caught.value.message(language)
+    if language == "en":
+        assert message.startswith("A training step of this model at batch size 2,048 needs "
+                                  f"about {estimate.step_bytes / 2**20:,.0f} MB (805,658 values")
+        assert f"more than the limit of 1,024 MB per step on this server. Use a batch size of " \
+            f"at most {largest:,}" in message
+    else:
+        assert f"请把批大小设为不超过 {largest:,}" in message
+    # The batch it names fits; one more does not.
+    fits = training.estimate_run(cost, dataclasses.replace(config, batch_size=largest), 4_000, 0)
+    training.check_budget(fits)
+    over = training.estimate_run(cost, dataclasses.replace(config, batch_size=largest + 1),
+                                 4_000, 0)
+    with pytest.raises(training.BudgetError, match="needs about"):
+        training.check_budget(over)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_run_over_the_time_budget_is_refused_with_the_epochs_that_fit(language):
+    cost = layer_stack.cost(layer_stack.from_query(HEAVY_STACK))
+    config = dataclasses.replace(PAGE_DEFAULTS, epochs=100)
+    estimate = training.estimate_run(cost, config, 60_000, 10_000)
+    limit = training.max_run_seconds()
+    with pytest.raises(training.BudgetError) as caught:
+        training.check_budget(estimate)
+    error = caught.value
+    assert error.reason == "time" and error.details["largest"] >= 1
+    fits = training.estimate_run(cost, dataclasses.replace(
+        config, epochs=error.details["largest"]), 60_000, 10_000)
+    training.check_budget(fits)
+    assert fits.seconds <= limit
+    message = error.message(language)
+    if language == "en":
+        assert message.startswith(f"This run would take up to about {estimate.seconds / 60:,.0f} "
+                                  "min on this server (54,000 digits x 100 epochs, 233.6 million "
+                                  "operations per digit)")
+        assert f"more than the limit of {limit / 60:,.0f} min per run. Train at most " \
+            f"{error.details['largest']} epochs" in message
+    else:
+        assert f"请把训练轮数设为不超过 {error.details['largest']}" in message
+
+
+def test_even_one_epoch_too_long_names_the_digits_that_fit():
+    cost = layer_stack.cost(layer_stack.from_query(HEAVY_STACK))
+    config = dataclasses.replace(PAGE_DEFAULTS, epochs=1)
+    estimate = training.estimate_run(cost, config, 60_000, 10_000)
+    with pytest.raises(training.BudgetError, match="even one epoch is too long. Train on at "
+                       "most [0-9,]+ digits") as caught:
+        training.check_budget(estimate, max_seconds=estimate.seconds / 4)
+    assert caught.value.reason == "time_epoch"
+    fits = dataclasses.replace(config, train_size=caught.value.details["largest"],
+                               validation_split=0.0)
+    training.check_budget(training.estimate_run(cost, fits, 60_000, 10_000),
+                          max_seconds=estimate.seconds / 4)
+
+
+def test_train_live_refuses_a_run_over_the_budget_before_building(mnist, monkeypatch):
+    built = []
+    monkeypatch.setattr(layer_stack, "build_model", lambda *a, **k: built.append(1))
+    config = _config(batch_size=2048)
+    with pytest.raises(training.BudgetError, match="at batch size 2,048 needs about"):
+        training.train_live(config, mnist, layer_stack.from_query(WIDE_STACK), reporter=None)
+    assert built == []
+
