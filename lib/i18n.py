@@ -184,7 +184,99 @@ _MODEL_LIMITS = {
     ),
 }
 
-_BATCH_LIMITS = {}
+_BATCH_LIMITS = {
+    "error.batch_too_many_files": (
+        "Not read: this upload holds {count:,} file(s) and the batch already holds {used:,}, more "
+        "than the limit of {limit:,} files in one batch (counting every file inside zips). It and "
+        "the {later:,} upload(s) after it were left out; upload them again as another batch.",
+        "未读取：此上传包含 {count:,} 个文件，而本批已有 {used:,} 个，超过每批 {limit:,} 个文件的上限"
+        "（zip 内的每个文件都计入）。它和其后的 {later:,} 个上传均未处理；请将它们作为新的一批再次上传。",
+    ),
+    "error.batch_too_large": (
+        "Not read: this upload is {size_mb:,.1f} MB (unpacked) and the batch already holds "
+        "{used_mb:,.1f} MB, more than the limit of {limit_mb:,.0f} MB in one batch (counting what "
+        "zips unpack to). It and the {later:,} upload(s) after it were left out; upload them "
+        "again as another batch.",
+        "未读取：此上传（解压后）有 {size_mb:,.1f} MB，而本批已有 {used_mb:,.1f} MB，超过每批 "
+        "{limit_mb:,.0f} MB 的上限（zip 按解压后的大小计）。它和其后的 {later:,} 个上传均未处理；"
+        "请将它们作为新的一批再次上传。",
+    ),
+    "error.batch_too_many_pixels": (
+        "Not read: this image declares {pixels:,} pixels and the images before it in the batch "
+        "{used:,}, more than the limit of {limit:,} pixels in one batch. Recognise it in another "
+        "batch, or scale it down.",
+        "未读取：此图片声明有 {pixels:,} 个像素，本批中在它之前的图片已有 {used:,} 个，超过每批 "
+        "{limit:,} 个像素的上限。请在另一批中识别它，或先缩小图片。",
+    ),
+    "error.batch_image_pixels": (
+        "The image is {width:,} x {height:,} = {pixels:,} pixels; an image decoded at full size "
+        "(PNG, BMP, GIF, WebP, TIFF or a progressive JPEG) may have at most {limit:,}. Refused "
+        "unread, as a possible decompression bomb. Scale it down, or save a photo as an ordinary "
+        "(baseline) JPEG, which is read reduced.",
+        "图片为 {width:,} x {height:,} = {pixels:,} 像素；需要按原尺寸解码的图片（PNG、BMP、GIF、"
+        "WebP、TIFF 或渐进式 JPEG）最多 {limit:,} 像素。疑似解压炸弹，未解码即拒绝。请缩小图片，"
+        "或把照片存为普通（基线）JPEG，它会以缩小的尺寸读取。",
+    ),
+    "error.batch_jpeg_pixels": (
+        "The JPEG is {width:,} x {height:,} = {pixels:,} pixels, more than the limit of {limit:,} "
+        "for photos (which are read reduced). Refused unread; save it at a lower resolution.",
+        "JPEG 图片为 {width:,} x {height:,} = {pixels:,} 像素，超过照片（以缩小尺寸读取）的上限 "
+        "{limit:,}。未解码即拒绝；请以较低分辨率保存。",
+    ),
+    "error.batch_image_mode": (
+        "The image's colour mode ({mode}) cannot be turned into gray levels. Save it as an "
+        "ordinary RGB or grayscale PNG or JPEG.",
+        "图片的颜色模式（{mode}）无法转换为灰度。请存为普通的 RGB 或灰度 PNG 或 JPEG。",
+    ),
+    "error.batch_zip_directory": (
+        "The zip's directory (its list of files) is {size_mb:,.1f} MB, more than the "
+        "{limit_mb:,.0f} MB a zip of at most {members:,} files needs. Refused unread, as a "
+        "possible zip bomb.",
+        "zip 的目录（文件列表）有 {size_mb:,.1f} MB，超过最多 {members:,} 个文件的 zip 所需的 "
+        "{limit_mb:,.0f} MB。疑似 zip 炸弹，未读取即拒绝。",
+    ),
+    "error.batch_zip_member_unnamed": (
+        "A file in the zip has an empty name, so it was not read. Make the zip again from a "
+        "folder of images.",
+        "zip 中有一个文件没有名字，因此未读取。请用图片文件夹重新制作 zip。",
+    ),
+    "error.batch_file_failed": (
+        "This file could not be read ({detail}); the rest of the batch was recognised. Save it "
+        "again as an ordinary PNG or JPEG.",
+        "无法读取此文件（{detail}）；本批其余文件已识别。请重新存为普通的 PNG 或 JPEG。",
+    ),
+    "error.batch_out_of_memory": (
+        "The server ran out of memory reading this file; the rest of the batch was recognised. "
+        "Upload a smaller image.",
+        "读取此文件时服务器内存不足；本批其余文件已识别。请上传较小的图片。",
+    ),
+    "error.batch_prediction_failed": (
+        "The model failed on this image ({detail}). Choose another model in the sidebar.",
+        "模型处理此图片时出错（{detail}）。请在侧边栏选择其他模型。",
+    ),
+    "error.batch_prediction_not_finite": (
+        "The model's output for this image is not a number (NaN or infinity): its weights are "
+        "broken. Choose another model in the sidebar.",
+        "模型对此图片的输出不是有效数字（NaN 或无穷大）：它的权重已损坏。请在侧边栏选择其他模型。",
+    ),
+    "recognize.upload.batch_limits": (
+        "Upload images (PNG, JPEG, BMP, GIF, WebP, TIFF), zips of them, or a whole folder. "
+        "Limits: {upload_mb} MB per uploaded file and {file_mb} MB per image, in zips too. One "
+        "batch (everything uploaded together) holds at most {files:,} files, counting those in "
+        "zips; {batch_mb:,} MB, counting what zips unpack to; and {batch_mp:,} million pixels. A "
+        "zip holds at most {members:,} files and {zip_mb:,} MB unpacked, each member compressed "
+        "at most {ratio} times. A photo (JPEG, read reduced) has at most {jpeg_mp:.0f} million "
+        "pixels; any other image at most {image_mp:.0f} million. What is over a limit gets a row "
+        "saying why and the rest is recognised. Zips are read in memory, never unpacked to disk.",
+        "可上传图片（PNG、JPEG、BMP、GIF、WebP、TIFF）、图片的 zip 压缩包，或整个文件夹。限制："
+        "每个上传文件不超过 {upload_mb} MB，每张图片（包括 zip 内的）不超过 {file_mb} MB。一批"
+        "（一起上传的全部内容）最多 {files:,} 个文件（zip 内的文件也计入）、{batch_mb:,} MB（zip "
+        "按解压后计）、{batch_mp:,} 百万像素。zip 最多 {members:,} 个文件、解压后不超过 "
+        "{zip_mb:,} MB，每个成员的压缩比不超过 {ratio} 倍。照片（JPEG，以缩小尺寸读取）不超过 "
+        "{jpeg_mp:.0f} 百万像素，其他图片不超过 {image_mp:.0f} 百万像素。超出限制的文件会单独列出"
+        "原因，其余照常识别。zip 只在内存中读取，从不解压到磁盘。",
+    ),
+}
 
 _TRAIN_LIMITS = {
     # An mnist.npz a user uploads or names (`lib.data.read_npz`), as `lib.errors.InputError`.

@@ -9,20 +9,33 @@ small digits in a corner of a large picture.
 
 import dataclasses
 import io
+import logging
 import math
 import os
-import warnings
+import struct
 
 import numpy as np
-from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageOps, JpegImagePlugin, UnidentifiedImageError
 from scipy import ndimage
 
 from lib.errors import InputError
 
-# Pillow refuses images above twice this many pixels (and warns above it); we
-# refuse above it. A 12-megapixel photo passes, a 30,000 x 30,000 PNG does not.
+logger = logging.getLogger(__name__)
+
+# What the app says it reads, and nothing else: each format Pillow knows is a parser an
+# upload could reach.
+FORMATS = ("PNG", "JPEG", "BMP", "GIF", "WEBP", "TIFF")
+# An image decoded at full size (PNG, BMP, GIF, WebP, TIFF, a progressive JPEG) may
+# declare at most this many pixels: decoding and graying a 40 MP image takes up to
+# ~0.5 GB (16-bit PNG) and ~1.5 s of CPU. A 30,000 x 30,000 PNG is refused unread.
 MAX_IMAGE_PIXELS = 40_000_000
-Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+# A JPEG decoded reduced (`draft`: 1/8 of each side at most) takes a few MB and ~0.1 s
+# whatever its size, so ordinary phone photos up to 108 MP (12,000 x 9,000) pass.
+MAX_JPEG_PIXELS = 120_000_000
+# Pillow's own limit, for any code that opens images: it warns above it and refuses above
+# twice it. It sits at the largest image the app accepts, so that nothing accepted warns
+# (a warning is an exception wherever a filter turns it into one).
+Image.MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS
 
 # The digit is located on a copy whose longest side is at most this: enough to
 # keep a small digit in a corner of a photo. JPEGs are decoded straight at about
@@ -66,65 +79,152 @@ class PreprocessSteps:
     mnist: np.ndarray
 
 
-def open_image(source):
+def open_image(source, check=None):
     """Opens an image from bytes, a path or a file object, safely.
 
-    JPEGs are decoded at a reduced size when they are much larger than
-    `WORKING_SIZE`, and EXIF orientation is applied.
+    Only the formats the app names (`FORMATS`) are tried. The size is read from
+    the header and refused before anything is decoded: a JPEG that can be
+    decoded reduced (`decodes_reduced`) may declare up to `MAX_JPEG_PIXELS`
+    and is decoded at about `WORKING_SIZE` (Pillow's `draft`, a few MB
+    whatever its size); anything else is decoded at full size and may declare
+    up to `MAX_IMAGE_PIXELS`. EXIF orientation is applied.
 
     Args:
         source: `bytes`, a path, a binary file object, or a `PIL.Image.Image`.
+        check: Optional `check(image)`, called with the opened image (its
+            `size` and `format` read from the header, nothing decoded yet);
+            it may raise an `InputError` to refuse the image unread (a
+            batch's pixel budget does).
 
     Returns:
         A loaded `PIL.Image.Image`.
 
     Raises:
-        InputError: `empty_file`, `not_an_image`, `truncated` or `too_many_pixels`.
+        InputError: `empty_file`, `not_an_image`, `truncated`,
+            `batch_image_pixels`, `batch_jpeg_pixels`, `batch_image_mode`,
+            or what `check` raised.
     """
     if isinstance(source, Image.Image):
         return source
     if isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as file:
             source = file.read()
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        if len(source) == 0:
-            raise InputError("empty_file")
-        source = io.BytesIO(source)
+    elif not isinstance(source, (bytes, bytearray, memoryview)):
+        source = source.read()
+    if len(source) == 0:
+        raise InputError("empty_file")
+    data = bytes(source)
+    image = _open_header(data)
+    reduced = decodes_reduced(image, data)
+    _refuse_oversized(image.size, reduced)
+    if check is not None:
+        check(image)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(source)
-            pixels = image.width * image.height
-            if pixels > MAX_IMAGE_PIXELS:
-                raise InputError("too_many_pixels", pixels=pixels, limit=MAX_IMAGE_PIXELS)
-            if image.format == "JPEG":
-                image.draft(image.mode, (WORKING_SIZE, WORKING_SIZE))
-            image.load()
-    except Image.DecompressionBombError:
+        if reduced:
+            image.draft(image.mode, (WORKING_SIZE, WORKING_SIZE))
+        image.load()
+        return ImageOps.exif_transpose(image)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # A frame larger than the header said (GIF, TIFF tiles): Pillow's own limit.
         raise InputError(
-            "too_many_pixels", pixels=_claimed_pixels(source), limit=MAX_IMAGE_PIXELS
+            "batch_image_pixels", width=image.width, height=image.height,
+            pixels=image.width * image.height, limit=MAX_IMAGE_PIXELS,
         ) from None
-    except UnidentifiedImageError:
-        raise InputError("not_an_image") from None
-    except (OSError, SyntaxError, ValueError, EOFError) as error:
+    except MemoryError:
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError) as error:
         if isinstance(error, InputError):
             raise
         raise InputError("truncated") from None
-    return ImageOps.exif_transpose(image)
+    except Exception:  # A decoder failing in an unforeseen way on a damaged file.
+        logger.warning("Decoding a %s image failed unexpectedly", image.format, exc_info=True)
+        raise InputError("truncated") from None
 
 
-def _claimed_pixels(file):
-    """The pixel count a header claims, read without decoding (for the bomb message)."""
-    file.seek(0)
-    limit = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = None
+def _open_header(data):
+    """The image `data` holds, opened lazily (only its header read), as one of `FORMATS`."""
     try:
-        with Image.open(file) as image:
-            return image.width * image.height
-    except Exception:
-        return 0
-    finally:
-        Image.MAX_IMAGE_PIXELS = limit
+        return Image.open(io.BytesIO(data), formats=FORMATS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Beyond Pillow's own limit: say what the header declares, never decode it.
+        width, height = _declared_size(data)
+        _refuse_oversized((width, height), reduced=False)
+        raise InputError(
+            "batch_image_pixels", width=width, height=height, pixels=width * height,
+            limit=MAX_IMAGE_PIXELS,
+        ) from None
+    except UnidentifiedImageError:
+        raise InputError("not_an_image") from None
+    except MemoryError:
+        raise
+    except Exception:  # A header that makes a parser fail: damaged, or not an image.
+        raise InputError("truncated") from None
+
+
+def _declared_size(data):
+    """The `(width, height)` a header declares, read without Pillow's limit and without
+    decoding (for the message about an image beyond that limit); `(0, 0)` if none."""
+    prefix = data[:16]
+    for name in FORMATS:
+        factory, accept = Image.OPEN.get(name, (None, None))
+        if factory is None or (accept is not None and not accept(prefix)):
+            continue
+        try:
+            return factory(io.BytesIO(data), "").size
+        except Exception:
+            continue
+    return 0, 0
+
+
+def decodes_reduced(image, data):
+    """Whether `image` (opened from `data`) can be decoded at a fraction of its size, in a
+    few rows of memory.
+
+    True for a sequential JPEG whose first scan holds every colour component (what cameras
+    and phones write). A progressive JPEG, or one with a scan per component, is decoded by
+    libjpeg into a buffer of the whole image's coefficients (2 bytes per sample), however
+    small the output: it counts as full size.
+    """
+    if not isinstance(image, JpegImagePlugin.JpegImageFile) or image.info.get("progressive"):
+        return False
+    return _jpeg_first_scan_has_every_component(data)
+
+
+def _jpeg_first_scan_has_every_component(data):
+    """Walks a JPEG's markers up to its first scan (reading headers only). Anything it does
+    not understand counts as "no": the image is then limited as a full-size one."""
+    position, components = 2, None  # After the start-of-image marker.
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            return False
+        marker = data[position + 1]
+        if marker == 0xFF:  # A fill byte before a marker.
+            position += 1
+            continue
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        segment = data[position + 4 : position + 2 + length]
+        if marker in _PROGRESSIVE_MARKERS:
+            return False
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC) and len(segment) > 5:
+            components = segment[5]  # Start of frame: precision, height, width, components.
+        if marker == 0xDA:  # Start of scan: its first byte is how many components it holds.
+            return components is not None and len(segment) > 0 and segment[0] == components
+        position += 2 + length
+    return False
+
+
+_PROGRESSIVE_MARKERS = (0xC2, 0xC6, 0xCA, 0xCE)
+
+
+def _refuse_oversized(size, reduced):
+    width, height = size
+    pixels = width * height
+    if reduced and pixels > MAX_JPEG_PIXELS:
+        raise InputError("batch_jpeg_pixels", width=width, height=height, pixels=pixels,
+                         limit=MAX_JPEG_PIXELS)
+    if not reduced and pixels > MAX_IMAGE_PIXELS:
+        raise InputError("batch_image_pixels", width=width, height=height, pixels=pixels,
+                         limit=MAX_IMAGE_PIXELS)
 
 
 def to_mnist(image):
@@ -223,22 +323,32 @@ class _GrayLayers:
 
 
 def _gray_layers(image):
-    """The picture's `_GrayLayers`, from any mode."""
-    if image.mode == "P":
-        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
-        gray = np.asarray(image, dtype=np.float32)
-        top = 65535.0 if image.mode.startswith("I;16") or gray.max() > 255 else 255.0
-        if image.mode == "F":
-            top = max(float(gray.max()), 1e-6)
-        return _GrayLayers(Image.fromarray(np.clip(gray / top, 0.0, 1.0), mode="F"), None)
-    if image.mode in ("RGBA", "LA", "PA", "La", "RGBa"):
-        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
-        alpha = rgba.getchannel("A")
-        return _GrayLayers(ImageChops.multiply(rgba.convert("L"), alpha), alpha)
-    if image.mode != "L":
-        image = image.convert("RGB").convert("L")
-    return _GrayLayers(image, None)
+    """The picture's `_GrayLayers`, from any mode.
+
+    Raises:
+        InputError: `batch_image_mode` for a mode with no way to gray levels (e.g. TIFF's LAB).
+    """
+    try:
+        if image.mode == "P":
+            image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+        if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+            # In place: a 40 MP 16-bit scan is 160 MB as float32, and one copy of it is enough.
+            gray = np.array(image, dtype=np.float32)
+            top = 65535.0 if image.mode.startswith("I;16") or gray.max() > 255 else 255.0
+            if image.mode == "F":
+                top = max(float(np.nan_to_num(gray.max())), 1e-6)
+            gray *= 1.0 / top
+            np.clip(np.nan_to_num(gray, copy=False), 0.0, 1.0, out=gray)
+            return _GrayLayers(Image.fromarray(gray, mode="F"), None)
+        if image.mode in ("RGBA", "LA", "PA", "La", "RGBa"):
+            rgba = image if image.mode == "RGBA" else image.convert("RGBA")
+            alpha = rgba.getchannel("A")
+            return _GrayLayers(ImageChops.multiply(rgba.convert("L"), alpha), alpha)
+        if image.mode != "L":
+            image = image.convert("RGB").convert("L")
+        return _GrayLayers(image, None)
+    except ValueError:  # Pillow: "conversion from LAB to RGB not supported".
+        raise InputError("batch_image_mode", mode=image.mode) from None
 
 
 def _quick_copy(image):

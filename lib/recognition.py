@@ -128,16 +128,35 @@ def per_digit_rows(summary):
     ]
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV
+# injection"); a leading apostrophe makes it text again.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """`value` as a CSV cell a spreadsheet cannot run: text that starts like a formula gets a
+    leading `'`; numbers, booleans and `None` (an empty cell) stay as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_bytes(results, language="en"):
     """The batch as CSV (UTF-8 with a BOM, so spreadsheet apps read Chinese reasons right).
 
-    Columns: `lib.uploads.CSV_COLUMNS`, then `p0` ... `p9`.
+    Columns: `lib.uploads.CSV_COLUMNS`, then `p0` ... `p9`. File names and
+    reasons come from uploads: any that would start a formula is neutralised
+    (`csv_cell`).
     """
     rows = uploads.to_rows(results, language)
     columns = [*uploads.CSV_COLUMNS, *(f"p{digit}" for digit in range(10))]
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    # RFC 4180's line ends: the writer then quotes a name holding either "\r" or "\n".
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+        writer.writerow({key: csv_cell(value) for key, value in row.items()})
     return buffer.getvalue().encode("utf-8-sig")
+

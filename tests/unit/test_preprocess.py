@@ -4,12 +4,13 @@ import zlib
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFile
 from scipy import ndimage
 
 from lib import data, inference, models, preprocess
 from lib.errors import InputError
 from tests.digit_images import KINDS
+from tests.unit.test_hostile_batches import digit_jpeg, jpeg_declaring
 
 
 @pytest.fixture(scope="module")
@@ -128,22 +129,122 @@ def test_blank_photo_with_jpeg_noise_raises():
     [
         (b"", "empty_file", "empty"),
         (b"hello, this is a text file", "not_an_image", "not an image"),
-        (_png_header_only(30_000, 30_000), "too_many_pixels", "900,000,000 pixels"),
+        (_png_header_only(30_000, 30_000), "batch_image_pixels", "900,000,000 pixels"),
+        (_png_header_only(8000, 6000), "batch_image_pixels", "8,000 x 6,000 = 48,000,000"),
+        (jpeg_declaring(15_000, 10_000), "batch_jpeg_pixels", "more than the limit of 120,000,000"),
     ],
 )
 def test_bad_files_raise_a_clear_error(content, reason, message):
     with pytest.raises(InputError, match=message) as error:
         preprocess.to_mnist(content)
     assert error.value.reason == reason
+    assert error.value.message("zh") != str(error.value)
 
 
-def test_truncated_image_raises(mnist):
-    data_bytes = _png(255 - mnist.x_test[0])
-    with pytest.raises(InputError, match="truncated") as error:
-        preprocess.to_mnist(data_bytes[: len(data_bytes) // 2])
+def _bar_picture(size=(120, 90)):
+    image = Image.new("L", size, 235)
+    ImageDraw.Draw(image).rectangle((size[0] // 2 - 6, 10, size[0] // 2 + 6, size[1] - 10),
+                                    fill=15)
+    return image
+
+
+def _encoded(image, format, **options):
+    buffer = io.BytesIO()
+    image.save(buffer, format=format, **options)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("format", preprocess.FORMATS)
+def test_every_format_the_app_names_is_read(format):
+    picture = _bar_picture().convert("RGB" if format == "JPEG" else "L")
+    result = preprocess.to_mnist(_encoded(picture, format))
+    assert result.shape == (28, 28) and result.max() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("format", ["PPM", "ICO", "PCX", "TGA", "SGI", "QOI"])
+def test_formats_pillow_knows_but_the_app_does_not_name_are_not_opened(format):
+    content = _encoded(_bar_picture().convert("RGB"), format)
+    with pytest.raises(InputError, match="not an image Pillow can read") as error:
+        preprocess.to_mnist(content)
+    assert error.value.reason == "not_an_image"
+
+
+def test_a_large_baseline_jpeg_is_decoded_reduced():
+    # An ordinary 48 MP phone photo: drafted to 1/8 of each side, never decoded in full.
+    photo = digit_jpeg((8000, 6000))
+    image = preprocess.open_image(photo)
+    assert image.size == (1000, 750)
+    assert preprocess.to_mnist(photo).shape == (28, 28)
+
+
+def _first_scan_with_one_component(jpeg):
+    """The JPEG with its first scan's component count rewritten to 1 (of 3): such a file has a
+    scan per component, and libjpeg buffers all of it to decode it."""
+    data = bytearray(jpeg)
+    scan = data.index(b"\xff\xda")
+    data[scan + 4] = 1
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("make", "reduced"),
+    [
+        (lambda: _encoded(_bar_picture().convert("RGB"), "JPEG"), True),
+        (lambda: _encoded(_bar_picture(), "JPEG"), True),  # Gray: one component, one scan.
+        (lambda: _encoded(_bar_picture().convert("RGB"), "JPEG", progressive=True), False),
+        (lambda: _first_scan_with_one_component(_encoded(_bar_picture().convert("RGB"), "JPEG")),
+         False),
+        (lambda: _encoded(_bar_picture(), "PNG"), False),
+    ],
+    ids=["baseline", "gray baseline", "progressive", "scan per component", "png"],
+)
+def test_only_single_scan_sequential_jpegs_decode_reduced(make, reduced):
+    content = make()
+    assert preprocess.decodes_reduced(Image.open(io.BytesIO(content)), content) is reduced
+
+
+def test_jpeg_with_a_scan_per_component_counts_as_full_size():
+    header = _first_scan_with_one_component(jpeg_declaring(8000, 6000, mode="RGB"))
+    with pytest.raises(InputError, match=r"progressive JPEG\) may have at most 40,000,000") as err:
+        preprocess.open_image(header)
+    assert err.value.reason == "batch_image_pixels"
+
+
+def test_check_sees_the_header_before_anything_is_decoded():
+    seen = []
+
+    def check(image):
+        seen.append((image.size, image.format, image._im))
+        raise InputError("batch_too_many_pixels", pixels=image.width * image.height, used=0,
+                         limit=1)
+
+    with pytest.raises(InputError, match="declares 10,800 pixels"):
+        preprocess.open_image(_encoded(_bar_picture(), "PNG"), check=check)
+    assert seen == [((120, 90), "PNG", None)]  # Nothing decoded yet.
+
+
+def test_a_mode_with_no_way_to_gray_is_a_clear_error():
+    with pytest.raises(InputError, match=r"colour mode \(La\)") as error:
+        preprocess.to_mnist(Image.new("La", (64, 64)))
+    assert error.value.reason == "batch_image_mode"
+
+
+@pytest.mark.parametrize("size", [(1, 40_000), (40_000, 1), (1, 1), (3, 20_000)])
+def test_extreme_shapes_are_blank_not_a_crash(size):
+    image = Image.new("L", size, 255)
+    image.putpixel((0, 0), 0)
+    with pytest.raises(InputError, match="blank"):
+        preprocess.to_mnist(_encoded(image, "PNG"))
+
+
+def test_a_decoder_failing_its_own_way_is_reported_as_damaged(monkeypatch, caplog):
+    content = _encoded(_bar_picture(), "PNG")
+
+    def broken_load(self):
+        raise KeyError("a decoder's own surprise")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", broken_load)
+    with pytest.raises(InputError, match="truncated or damaged") as error:
+        preprocess.open_image(content)
     assert error.value.reason == "truncated"
-
-
-def test_bad_array_shape_says_what_was_received():
-    with pytest.raises(ValueError, match=r"Received an array of shape \(4, 4, 7\)"):
-        preprocess.to_mnist(np.zeros((4, 4, 7)))
+    assert "Decoding a PNG image failed unexpectedly" in caplog.text  # Logged on the server.
