@@ -5,6 +5,9 @@ apart. Keys carry the prefix of the page or module that shows them. Pages get a
 translator for the session's language from `lib.session.translator()`.
 """
 
+import numbers
+import re
+
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 DEFAULT_LANGUAGE = "en"
 
@@ -427,7 +430,82 @@ _TRAIN_LIMITS = {
     ),
 }
 
-_FAULTS = {}
+_FAULTS = {
+    # The run database (lib/runs.py), shown on /train.
+    "runs.recovered": (
+        "The run database was damaged ({reason}). It was moved aside to {file}, beside it, and a "
+        "new one was started on {date}: the runs recorded before then are in that file. Keep it "
+        "or delete it; this notice goes when it is gone.",
+        "训练记录数据库已损坏（{reason}）。它已被移到旁边的 {file}，并于 {date} 新建了一个数据库："
+        "在此之前的训练记录都在那个文件里。可以保留或删除它；文件不在了，这条提示就会消失。",
+    ),
+    "runs.unreadable": (
+        "The run database cannot be used: {reason}. Expected an SQLite file the server can read "
+        "and write, in a folder with free space. Ask the teacher to check {file} and its folder.",
+        "无法使用训练记录数据库：{reason}。需要一个服务器可以读写、所在文件夹有剩余空间的 SQLite "
+        "文件。请老师检查 {file} 及其所在的文件夹。",
+    ),
+    "train.status.interrupted": ("interrupted", "已中断"),
+    "train.status.timed_out": ("time limit", "超时停止"),
+    # The training queue (lib/jobs.py).
+    "jobs.owner_busy": (
+        "This tab already has a run queued or running. Stop it or wait for it to finish before "
+        "starting another.",
+        "这个标签页已有一个训练在排队或进行中。请先停止它或等它完成，再开始新的训练。",
+    ),
+    "jobs.browser_limit": (
+        "Your browser already has {active} run(s) queued or running, perhaps in another tab: the "
+        "limit is {limit} per browser. Stop one there or wait for it to finish, then start this "
+        "one.",
+        "你的浏览器已有 {active} 个训练在排队或进行中（可能在另一个标签页里）：每个浏览器最多 "
+        "{limit} 个。请在那里停止一个或等它完成，再开始这个训练。",
+    ),
+    "jobs.queue_full": (
+        "The training queue is full: {waiting} runs are waiting, the limit of this server. Try "
+        "again when some of them have finished.",
+        "训练队列已满：已有 {waiting} 个训练在等待，达到了本服务器的上限。请等其中一些完成后再试。",
+    ),
+    "jobs.timed_out": (
+        "Stopped at the time limit of {minutes} minutes, after {epochs} epoch(s): the model keeps "
+        "what it learned so far. Fewer epochs, fewer training digits or a smaller model fit in "
+        "the limit.",
+        "已达到 {minutes} 分钟的时间上限，在第 {epochs} 轮后停止：模型保留了目前学到的内容。"
+        "减少训练轮数、训练样本或缩小模型，就能在时限内完成。",
+    ),
+    # Saving a trained model into models/ (lib/training.py).
+    "save.bad_name": (
+        "Expected a model name with letters or digits. Received {name}. Use letters, digits, "
+        "- and _.",
+        "模型名称需要包含字母或数字。收到的是 {name}。请使用字母、数字、- 和 _。",
+    ),
+    "save.bundled_name": (
+        "The name {name} is the bundled model's. Choose another name.",
+        "名称 {name} 是内置模型的名称。请换一个名称。",
+    ),
+    "save.exists": (
+        "A model named {name} already exists in {folder}/. Choose another name.",
+        "{folder}/ 中已有名为 {name} 的模型。请换一个名称。",
+    ),
+    "save.os_error": (
+        "The model could not be saved into {folder}/: {cause}. Expected a folder the server "
+        "can write to, with free space. Download the model instead, or ask the teacher to check "
+        "the folder.",
+        "无法把模型保存到 {folder}/：{cause}。需要一个服务器可以写入、且有剩余空间的文件夹。"
+        "可以改为下载模型，或请老师检查这个文件夹。",
+    ),
+    "save.quota_count": (
+        "{folder}/ already holds {count:,} saved models, the limit of this server. Delete some "
+        "there, or download this model instead.",
+        "{folder}/ 中已保存了 {count:,} 个模型，达到了本服务器的上限。请删除一些，或改为下载这个模型。",
+    ),
+    "save.quota_bytes": (
+        "Saving this model (about {size_mb:,.1f} MB) would bring the saved models in {folder}/ "
+        "to {total_mb:,.1f} MB, more than the limit of {limit_mb:,.0f} MB. Delete some there, or "
+        "download this model instead.",
+        "保存这个模型（约 {size_mb:,.1f} MB）会使 {folder}/ 中保存的模型达到 {total_mb:,.1f} MB，"
+        "超过上限 {limit_mb:,.0f} MB。请删除一些，或改为下载这个模型。",
+    ),
+}
 
 _HOME = {
     "home.title": ("Keras Digit Lab", "Keras 手写数字实验室"),
@@ -1469,3 +1547,69 @@ def translator(language):
         return text(key, language, **kwargs)
 
     return t
+
+
+# Names a user chose (a model's file name, the layer names in an uploaded model's config, a
+# run's or a saved model's name) reach st.markdown, st.caption, st.error ... and widget labels,
+# which all render Markdown with Streamlit's additions (:red[...], :material/icon:, emoji
+# shortcodes, $LaTeX$). Backslash escapes do not stop everything there: GitHub-style autolinks
+# (http://..., www...., a@b.c) and shortcodes are found in the text after escapes are undone
+# (checked in Chromium with Streamlit 1.67). An inline code span is the one construct whose
+# content Markdown shows exactly as written, so a name is shown as one.
+MAX_LITERAL_CHARACTERS = 120
+# Control characters and the bidirectional overrides that can make a name read backwards.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def markdown_literal(value):
+    """`value` as Markdown that shows it literally: an inline code span on one line.
+
+    Use it for every user-supplied value that goes into Markdown (a text's placeholder, a
+    label, a caption), never for plain-text places (dataframe cells, select options, file
+    names of downloads), where its backticks would show. It is safe inside a text's own
+    backticks too: those only lengthen the fence.
+
+    Args:
+        value: Anything; it is shown as `str(value)` with whitespace runs (newlines too) as
+            one space, control and bidirectional-override characters as U+FFFD, and at most
+            `MAX_LITERAL_CHARACTERS` characters.
+
+    Returns:
+        A string such as ``"`` my_model.keras ``"``, or `""` for an empty value.
+    """
+    shown = _UNPRINTABLE.sub("\ufffd", " ".join(str(value).split()))
+    if len(shown) > MAX_LITERAL_CHARACTERS:
+        shown = shown[: MAX_LITERAL_CHARACTERS - 1] + "\u2026"
+    if not shown:
+        return ""
+    # A fence longer than any run of backticks inside; the spaces let the name start or end
+    # with one (Markdown strips one space on each side).
+    fence = "`" * (max(map(len, re.findall("`+", shown)), default=0) + 1)
+    return f"{fence} {shown} {fence}"
+
+
+def markdown_message(error, language):
+    """An error's message in `language`, with every value it names shown literally in Markdown.
+
+    For errors that translate themselves from a `details` dict (`lib.errors.InputError` and
+    its kind, `lib.layer_stack.StackError`): their text is ours, their details may be a user's
+    (a file name, a layer name), so each detail that is not a number goes through
+    `markdown_literal`. Any other error is shown whole as a literal.
+
+    Args:
+        error: An exception.
+        language: `"en"` or `"zh"`.
+
+    Returns:
+        Markdown for `st.error`.
+    """
+    details = getattr(error, "details", None)
+    if not isinstance(details, dict) or not callable(getattr(error, "message", None)):
+        return markdown_literal(error)
+    # A copy of the error with its details made literal; the error itself is left as it is
+    # (it may be shared: cached, or kept in a session's state).
+    literal = BaseException.__new__(type(error))
+    literal.__dict__.update(vars(error))
+    literal.details = {name: value if isinstance(value, numbers.Number) or value is None
+                       else markdown_literal(value) for name, value in details.items()}
+    return literal.message(language)
