@@ -9,15 +9,21 @@ the worker writes progress under the job's lock.
 Sessions are represented by `Owner` handles, kept in the session's state and
 held here only weakly: when a session ends and its state is dropped, the jobs
 it alone was watching are cancelled after a grace period, unless a new
-session of the same browser (a reload) has taken them over; its finished jobs
+session of the same tab (a reload) has taken them over; its finished jobs
 are forgotten then too, so their models and data are freed. A reaper thread
 checks every few seconds, whether or not any page is open. Nothing here
 imports Streamlit or TensorFlow.
+
+The queue is bounded: each run stops at a wall-clock limit (`MAX_RUN_SECONDS`,
+keeping what it learned), each browser may have `MAX_ACTIVE_PER_BROWSER` runs
+queued or running and the server `MAX_QUEUED` runs waiting; a refused
+submission raises `QueueLimitError`, which says why in the user's language.
 """
 
 import collections
 import copy
 import dataclasses
+import hmac
 import os
 import queue
 import threading
@@ -26,16 +32,37 @@ import traceback
 import uuid
 import weakref
 
+from lib import i18n
+
 MAX_CONCURRENT_ENV = "DIGITLAB_MAX_TRAININGS"
 DEFAULT_MAX_CONCURRENT = 1
 # How long a job nobody watches keeps running: long enough for a reload to take it over.
 DEFAULT_GRACE_SECONDS = 30.0
 
 # A job's status: waiting, working, or one of the final ones.
-QUEUED, RUNNING, DONE, STOPPED, FAILED, CANCELLED = (
-    "queued", "running", "done", "stopped", "failed", "cancelled"
+QUEUED, RUNNING, DONE, STOPPED, FAILED, CANCELLED, TIMED_OUT = (
+    "queued", "running", "done", "stopped", "failed", "cancelled", "timed_out"
 )
 ACTIVE = (QUEUED, RUNNING)
+
+
+def _positive_from_env(name, default, kind=int):
+    """The environment variable `name` as a positive number, or `default` when unset.
+
+    Raises:
+        ValueError: if the variable is set but not a positive number.
+    """
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = kind(value)
+    except ValueError:
+        number = 0
+    if not number > 0:  # Also refuses NaN.
+        kind_name = "integer" if kind is int else "number"
+        raise ValueError(f"Expected {name} to be a positive {kind_name}. Received {value!r}.")
+    return number
 
 
 def max_concurrent_from_env(default=DEFAULT_MAX_CONCURRENT):
@@ -44,30 +71,60 @@ def max_concurrent_from_env(default=DEFAULT_MAX_CONCURRENT):
     Raises:
         ValueError: if the variable is set but not a positive integer.
     """
-    value = os.environ.get(MAX_CONCURRENT_ENV, "").strip()
-    if not value:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise ValueError(
-            f"Expected {MAX_CONCURRENT_ENV} to be a positive integer. Received {value!r}."
-        )
-    return number
+    return _positive_from_env(MAX_CONCURRENT_ENV, default)
+
+
+# The longest a run may train, from when it leaves the queue: it stops at the end of the batch
+# that passes it, keeping what it learned. The default leaves room for the tutorial's CNN at
+# its defaults (5 epochs, batch 64) on the full MNIST (54,000 training digits): about 3 minutes
+# alone on this 2-core machine, 5 to 6 with a class drawing, twice that with two runs at once.
+# Another replica may set a different limit: runs.mark_interrupted allows for the longest.
+MAX_TRAINING_MINUTES_ENV = "DIGITLAB_MAX_TRAINING_MINUTES"
+DEFAULT_MAX_TRAINING_MINUTES = 30
+MAX_RUN_SECONDS = 60.0 * _positive_from_env(MAX_TRAINING_MINUTES_ENV,
+                                            DEFAULT_MAX_TRAINING_MINUTES, float)
+# Runs one browser may have queued or running at once (across its tabs): with one each, the
+# last student in line waits for one run of each classmate, not several.
+MAX_ACTIVE_PER_BROWSER_ENV = "DIGITLAB_MAX_RUNS_PER_BROWSER"
+MAX_ACTIVE_PER_BROWSER = _positive_from_env(MAX_ACTIVE_PER_BROWSER_ENV, 1)
+# Runs waiting on the whole server: a browser's id is only a cookie a client chooses, so this
+# bounds what any number of them can hold in memory (a class, one run each, with room).
+MAX_QUEUED_ENV = "DIGITLAB_MAX_QUEUED_TRAININGS"
+MAX_QUEUED = _positive_from_env(MAX_QUEUED_ENV, 50)
+
+
+class QueueLimitError(RuntimeError):
+    """A run was refused by one of the queue's limits.
+
+    `str(error)` is the English message; `error.message(language)` gives it in the user's
+    language. `reason` is `"owner_busy"`, `"browser_limit"` or `"queue_full"` (a key suffix in
+    `lib.i18n`: `"jobs." + reason`) and `details` fill its placeholders.
+    """
+
+    def __init__(self, reason, **details):
+        self.reason = reason
+        self.details = details
+        super().__init__(self.message("en"))
+
+    def message(self, language):
+        """Returns the message in `language` (`"en"` or `"zh"`)."""
+        return i18n.text("jobs." + self.reason, language, **self.details)
 
 
 class Owner:
     """A session's handle: keep it in the session's state; jobs hold it weakly.
 
     Args:
-        browser: An id of the browser the session runs in (stable across
-            reloads), or `None` when unknown.
+        binding: What a later session must present to take this session's jobs over
+            (`lib.session.run_binding()`: this tab's own random id, with its browser), or
+            `None` when there is none: then nobody can.
+        browser: An id of the browser the session runs in, for the limit of runs per
+            browser, or `None` when unknown.
     """
 
-    def __init__(self, browser=None):
+    def __init__(self, binding=None, browser=None):
         self.id = uuid.uuid4().hex
+        self.binding = binding
         self.browser = browser
 
 
@@ -77,8 +134,9 @@ class Snapshot:
 
     Attributes:
         id: The job's id (URL-safe).
-        status: `"queued"`, `"running"`, `"done"`, `"stopped"`, `"failed"` or
-            `"cancelled"`.
+        status: `"queued"`, `"running"`, `"done"`, `"stopped"`, `"failed"`,
+            `"cancelled"` or `"timed_out"` (stopped at the time limit, keeping what
+            it learned, like `"stopped"`).
         position: Place in the queue (1 = next), 0 when not queued.
         progress: The last `on_progress` dict of `lib.training.LiveMetrics`.
         history: Epoch logs so far.
@@ -86,7 +144,8 @@ class Snapshot:
             the last epoch, or `None`.
         result: What `work` returned (when finished).
         error: Why it failed (a message), or `None`.
-        stop_requested: Whether Stop was asked for.
+        stop_requested: Whether Stop was asked for (or the time limit passed).
+        time_limit: Seconds the job may run (see `MAX_RUN_SECONDS`), or `None`.
         meta: Whatever was passed to `submit` (e.g. the configuration).
         created: `time.time()` of submission; `started` and `finished` likewise.
     """
@@ -100,6 +159,7 @@ class Snapshot:
     result: object
     error: str | None
     stop_requested: bool
+    time_limit: float | None
     meta: dict
     created: float
     started: float | None
@@ -117,7 +177,7 @@ class Job:
     `lib.training.LiveMetrics`'s sinks, so a job can be passed as its reporter.
     """
 
-    def __init__(self, work, meta=None):
+    def __init__(self, work, meta=None, time_limit=None):
         self.id = uuid.uuid4().hex[:16]
         self.work = work
         self.meta = dict(meta or {})
@@ -130,7 +190,11 @@ class Job:
         self.error = None
         self.stop_requested = False
         self.cancelled = False
+        self.time_limit = time_limit
+        self.deadline = None  # time.monotonic() at which it stops, set when it starts.
+        self.timed_out = False
         self.owners = set()
+        self.binding = None
         self.browser = None
         self.unwatched_since = None
         self.created = time.time()
@@ -150,6 +214,11 @@ class Job:
                 self.watch_probabilities = watch_probabilities
 
     def should_stop(self):
+        # Called after every batch: no lock, one clock read.
+        if (not self.stop_requested and self.deadline is not None
+                and time.monotonic() >= self.deadline):
+            self.timed_out = True
+            self.stop_requested = True
         return self.stop_requested
 
     def stop(self):
@@ -166,7 +235,8 @@ class Job:
                 id=self.id, status=self.status, position=position,
                 progress=copy.copy(self.progress), history=list(self.history),
                 watch_probabilities=self.watch_probabilities, result=self.result,
-                error=self.error, stop_requested=self.stop_requested, meta=dict(self.meta),
+                error=self.error, stop_requested=self.stop_requested,
+                time_limit=self.time_limit, meta=dict(self.meta),
                 created=self.created, started=self.started, finished=self.finished,
             )
 
@@ -184,10 +254,16 @@ class JobManager:
         keep_finished: How many finished jobs to remember (so a reloaded
             page can still show its result).
         grace_seconds: How long a job whose sessions all ended keeps going,
-            waiting for a reload of the same browser to take it over.
+            waiting for a reload of the same tab to take it over.
+        max_run_seconds: How long a job may run before it is stopped
+            (`MAX_RUN_SECONDS`; `None` for no limit).
+        max_active_per_browser: Jobs one browser may have queued or running.
+        max_queued: Jobs that may wait at once on the server.
     """
 
-    def __init__(self, max_concurrent=None, keep_finished=64, grace_seconds=DEFAULT_GRACE_SECONDS):
+    def __init__(self, max_concurrent=None, keep_finished=64, grace_seconds=DEFAULT_GRACE_SECONDS,
+                 max_run_seconds=MAX_RUN_SECONDS, max_active_per_browser=MAX_ACTIVE_PER_BROWSER,
+                 max_queued=MAX_QUEUED):
         if max_concurrent is None:
             max_concurrent = max_concurrent_from_env()
         if max_concurrent < 1:
@@ -195,6 +271,9 @@ class JobManager:
         self.max_concurrent = max_concurrent
         self.keep_finished = keep_finished
         self.grace_seconds = grace_seconds
+        self.max_run_seconds = max_run_seconds
+        self.max_active_per_browser = max_active_per_browser
+        self.max_queued = max_queued
         self._lock = threading.RLock()
         self._jobs = collections.OrderedDict()
         self._queue = collections.deque()
@@ -208,14 +287,15 @@ class JobManager:
 
     # Owners.
 
-    def new_owner(self, browser=None):
+    def new_owner(self, binding=None, browser=None):
         """A fresh `Owner` for a session; its jobs end when it is garbage-collected.
 
         Args:
-            browser: An id of the session's browser, stable across reloads
-                (see `attach_browser`), or `None`.
+            binding: What a reload of the session's tab presents again (see
+                `attach`), or `None`.
+            browser: An id of the session's browser, or `None`.
         """
-        owner = Owner(browser)
+        owner = Owner(binding, browser)
         weakref.finalize(owner, self._gone.put, owner.id)
         return owner
 
@@ -224,19 +304,21 @@ class JobManager:
         self._gone.put(owner.id)
         self._reap()
 
-    def attach_browser(self, owner):
-        """Lets a new session of the same browser (a reload) watch and keep its latest job.
+    def attach(self, owner):
+        """Lets a new session of the same tab (a reload) watch and keep its latest job.
 
-        Only the browser that started a job can take it over: a link shared
-        with others never hands them someone else's run.
+        Only a session with the same binding can take a job over (see
+        `lib.session.run_binding`): a second tab, another browser, or anyone
+        given the link or the browser's cookies alone does not.
 
         Returns:
-            The browser's most recent `Job`, or `None`.
+            The binding's most recent `Job`, or `None`.
         """
-        if owner.browser is None:
+        if owner.binding is None:
             return None
         with self._lock:
-            mine = [job for job in self._jobs.values() if job.browser == owner.browser]
+            mine = [job for job in self._jobs.values() if job.binding is not None
+                    and hmac.compare_digest(job.binding, owner.binding)]
             if not mine:
                 return None
             job = mine[-1]
@@ -279,19 +361,26 @@ class JobManager:
             The new `Job`.
 
         Raises:
-            RuntimeError: if the owner already has a queued or running job.
+            QueueLimitError: if the owner already has a queued or running job,
+                its browser has `max_active_per_browser`, or `max_queued` jobs
+                are waiting.
         """
         self._reap()
         with self._lock:
-            current = self.active_job(owner)
-            if current is not None:
-                raise RuntimeError(
-                    f"This session already has a {current.status} training (job {current.id}). "
-                    "Stop it or wait for it to finish before starting another."
-                )
-            job = Job(work, meta)
+            if self.active_job(owner) is not None:
+                raise QueueLimitError("owner_busy")
+            if owner.browser is not None:
+                active = sum(job.browser == owner.browser and job.status in ACTIVE
+                             for job in self._jobs.values())
+                if active >= self.max_active_per_browser:
+                    raise QueueLimitError("browser_limit", active=active,
+                                          limit=self.max_active_per_browser)
+            if len(self._queue) >= self.max_queued:
+                raise QueueLimitError("queue_full", waiting=len(self._queue))
+            job = Job(work, meta, time_limit=self.max_run_seconds)
             job._manager = self
             job.owners.add(owner.id)
+            job.binding = owner.binding
             job.browser = owner.browser
             self._jobs[job.id] = job
             self._queue.append(job)
@@ -370,6 +459,8 @@ class JobManager:
             with job.lock:
                 job.status = RUNNING
                 job.started = time.time()
+                if job.time_limit is not None:
+                    job.deadline = time.monotonic() + job.time_limit
             thread = threading.Thread(target=self._run, args=(job,), daemon=True,
                                       name=f"training-job-{job.id}")
             thread.start()
@@ -385,6 +476,8 @@ class JobManager:
             status = FAILED
         elif job.cancelled:
             status = CANCELLED
+        elif job.timed_out:
+            status = TIMED_OUT
         elif job.stop_requested:
             status = STOPPED
         else:
