@@ -108,10 +108,23 @@ def job_manager():
 
 @st.cache_resource(show_spinner=False)
 def run_database():
-    """The `lib.runs.RunDatabase` beside `models/`."""
-    from lib import runs
+    """The `lib.runs.RunDatabase` beside `models/`. Once per process, at start-up, the runs
+    left "running" by a process that is gone (killed mid-training) are marked "interrupted";
+    replicas sharing the file keep theirs. A database that cannot be used then is left for
+    /train to explain."""
+    import logging
+    import sqlite3
 
-    return runs.RunDatabase()
+    from lib import jobs, runs
+
+    database = runs.RunDatabase()
+    try:
+        # Another machine's runs are checked by age: past the longest a run may take (its
+        # limit may differ there), with an hour for the end of its last batch and its test.
+        database.mark_interrupted(stale_after=2 * jobs.MAX_RUN_SECONDS + 3600)
+    except (sqlite3.Error, OSError) as error:
+        logging.getLogger(__name__).warning("Runs not checked in %s: %s", database.path, error)
+    return database
 
 
 @st.cache_data(show_spinner=False, ttl=300)
