@@ -13,12 +13,16 @@ version folder of a model's base path, and prints its serving signature.
 """
 
 import argparse
+import collections
+import dataclasses
 import datetime
 import json
+import math
 import os
 import pathlib
 import shlex
 import sys
+import unicodedata
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -68,7 +72,11 @@ def main(argv=None):
 
 
 def read_paths(paths):
-    """`(name, bytes)` for each file named, every file under each folder, and each zip."""
+    """`(name, bytes)` for each file named, every file under each folder, and each zip.
+
+    Files are read one at a time, as the caller asks for them; a path that is
+    neither a file nor a folder comes as `(name, None)`.
+    """
     for path in map(pathlib.Path, paths):
         if path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
@@ -77,6 +85,54 @@ def read_paths(paths):
             yield str(path), path.read_bytes()
         else:
             yield str(path), None
+
+
+def printable(text):
+    """`text` safe to print on one line: control and format characters (newlines, tabs,
+    escape sequences, bidirectional overrides, lone surrogates of undecodable file names) are
+    written as escapes, so a file name cannot forge a result line or drive the terminal."""
+    return "".join(_escape(character) if _unprintable(character) else character
+                   for character in str(text))
+
+
+def _unprintable(character):
+    return unicodedata.category(character)[0] == "C" or character in "\u2028\u2029"
+
+
+def _escape(character):
+    code = ord(character)
+    named = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+    if character in named:
+        return named[character]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else (
+        f"\\U{code:08x}")
+
+
+def json_line(row):
+    """`row` as one line of strict JSON (RFC 8259: no NaN or Infinity, which are written as
+    `null`), with the characters `printable` escapes written as `\\uXXXX` escapes, so the
+    line is also safe to read on a terminal."""
+    text = json.dumps(_finite(row), ensure_ascii=False, allow_nan=False)
+    return "".join(_json_escape(character) if _unprintable(character) else character
+                   for character in text)
+
+
+def _json_escape(character):
+    code = ord(character)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # Outside the basic plane: JSON writes a surrogate pair.
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _finite(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _load_model_or_say_why(path):
@@ -88,7 +144,7 @@ def _load_model_or_say_why(path):
     try:
         return models.load_model(path) if path else models.load_bundled_model()
     except (InputError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(error)}", file=sys.stderr)
         return None
 
 
@@ -98,30 +154,45 @@ def run_predict(arguments):
     model = _load_model_or_say_why(arguments.model)
     if model is None:
         return 2
-    named = list(read_paths(arguments.paths))
-    missing = [name for name, data in named if data is None]
-    batch = uploads.gather((name, data) for name, data in named if data is not None)
-    results = uploads.recognize(model, batch)
+    missing = []
+
+    def existing():
+        for name, data in read_paths(arguments.paths):
+            if data is None:
+                missing.append(name)
+            else:
+                yield name, data
+
+    # Batch after batch, each within the server's budget of files and bytes, so a large folder
+    # never sits in memory whole; a command line has no budget of pixels.
+    limits = dataclasses.replace(uploads.LIMITS, max_pixels=None)
+    skipped = collections.Counter()
+    results = []
+    for batch in uploads.batches(existing(), limits):
+        skipped.update(batch.skipped)
+        for result in uploads.recognize(model, batch):
+            results.append(result)
+            print(_result_line(result, arguments.json))
     for name in missing:
-        print(f"{name}\terror: no such file or folder" if not arguments.json else
-              json.dumps({"file": name, "error": "no such file or folder"}, ensure_ascii=False))
-    for result in results:
-        if arguments.json:
-            print(json.dumps(_as_json(result), ensure_ascii=False))
-        elif result.error is not None:
-            print(f"{result.file}\terror: {result.error}")
-        else:
-            print(f"{result.file}\t{result.prediction}\t{result.confidence:.3f}")
-    skipped = sum(batch.skipped.values())
+        print(json_line({"file": name, "error": "no such file or folder"}) if arguments.json
+              else f"{printable(name)}\terror: no such file or folder")
     if skipped:
-        print(f"skipped {skipped} file(s): " + ", ".join(
-            f"{count} {reason}" for reason, count in sorted(batch.skipped.items())),
+        print(f"skipped {sum(skipped.values())} file(s): " + ", ".join(
+            f"{count} {reason}" for reason, count in sorted(skipped.items())),
             file=sys.stderr)
     summary = uploads.summary(results)
     if summary["labelled"]:
         print(f"accuracy on {summary['labelled']} labelled file(s): {summary['accuracy']:.1%}",
               file=sys.stderr)
     return 0 if any(result.error is None for result in results) else 1
+
+
+def _result_line(result, as_json):
+    if as_json:
+        return json_line(_as_json(result))
+    if result.error is not None:
+        return f"{printable(result.file)}\terror: {printable(result.error)}"
+    return f"{printable(result.file)}\t{result.prediction}\t{result.confidence:.3f}"
 
 
 def _as_json(result):

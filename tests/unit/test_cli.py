@@ -1,5 +1,6 @@
 import io
 import json
+import os
 import zipfile
 
 import numpy as np
@@ -98,3 +99,75 @@ def test_train_from_an_npz(tmp_path, capsys):
     assert cli.main(["train", "--preset", "mlp", "--epochs", "1", "--data", str(path),
                      "--out", str(out)]) == 0
     assert "data: npz (200 training, 50 test)" in capsys.readouterr().out
+
+
+def test_file_names_cannot_forge_a_result_line_or_drive_the_terminal(num_draft, tmp_path, capsys):
+    folder = tmp_path / "names"
+    folder.mkdir()
+    digit = (num_draft / "num3.png").read_bytes()
+    forged = "num3\nnum8.png\t8\t1.000\nx.png"  # Would print a line saying num8.png is an 8.
+    for name in [forged, "tab\tnum3.png", "esc\x1b[2J.png", "rlo\u202egnp.3mun.png"]:
+        (folder / name).write_bytes(digit)
+    with open(os.path.join(os.fsencode(folder), b"bytes\xffnum3.png"), "wb") as file:
+        file.write(digit)  # A name that is not UTF-8: a lone surrogate in Python.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("zipped\r\n3.png", digit)
+    (folder / "a.zip").write_bytes(buffer.getvalue())
+    assert cli.main(["predict", str(folder)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) == 6  # One line per image, whatever the names hold.
+    assert all(len(line.split("\t")) == 3 for line in lines)
+    assert "names/num3\\nnum8.png\\t8\\t1.000\\nx.png\t3\t" in out
+    assert "names/esc\\x1b[2J.png\t" in out and "\x1b" not in out
+    assert "names/rlo\\u202egnp.3mun.png\t" in out and "\u202e" not in out
+    assert "names/bytes\\udcffnum3.png\t" in out
+    assert "names/a.zip/zipped\\r\\n3.png\t" in out
+
+
+def test_json_output_is_strict_and_holds_the_names_exactly(num_draft, tmp_path, capsys):
+    folder = tmp_path / "names"
+    folder.mkdir()
+    name = "num4\n{\"file\": \"x\u2028\"}.png"
+    (folder / name).write_bytes((num_draft / "num4.png").read_bytes())
+    (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert cli.main(["predict", str(folder), "--json"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) == 2 and "\u2028" not in out
+
+    def no_constants(constant):
+        raise AssertionError(f"not strict JSON: {constant}")
+
+    rows = {row["file"]: row for row in (json.loads(line, parse_constant=no_constants)
+                                         for line in lines)}
+    assert rows[f"names/{name}"]["prediction"] == 4
+    assert rows["names/broken.png"]["error"].startswith("This is not an image Pillow can read")
+
+
+def test_json_lines_write_non_finite_numbers_as_null():
+    line = cli.json_line({"confidence": float("nan"), "probabilities": [float("inf"), 0.5],
+                          "file": "\U000e0041.png"})
+    assert line == ('{"confidence": null, "probabilities": [null, 0.5], '
+                    '"file": "\\udb40\\udc41.png"}')
+    assert json.loads(line)["file"] == "\U000e0041.png"
+
+
+def test_a_large_folder_is_recognised_batch_by_batch_not_refused(num_draft, monkeypatch, capsys):
+    from lib import uploads
+
+    monkeypatch.setattr(uploads, "LIMITS", uploads.BatchLimits(max_files=3, max_pixels=1))
+    gathered = []
+    batches = uploads.batches
+
+    def counting(named_files, limits):
+        for batch in batches(named_files, limits):
+            gathered.append(len(batch.files))
+            yield batch
+
+    monkeypatch.setattr(uploads, "batches", counting)
+    assert cli.main(["predict", str(num_draft)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 10 and all("error" not in line for line in lines)
+    assert gathered == [3, 3, 3, 1]  # No batch budget of pixels on the command line.
