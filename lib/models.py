@@ -221,11 +221,16 @@ def write_card(card, path):
     """Writes a model card (a JSON-able dict) atomically."""
     path = pathlib.Path(path)
     handle, temporary = tempfile.mkstemp(suffix=".json", dir=path.parent, prefix=".saving-")
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        json.dump(card, file, indent=2, ensure_ascii=False)
-        file.write("\n")
-    os.chmod(temporary, _READABLE)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(card, file, indent=2, ensure_ascii=False)
+            file.write("\n")
+        os.chmod(temporary, _READABLE)
+        os.replace(temporary, path)
+    finally:
+        # A full disk fails the write: leave nothing behind.
+        if os.path.exists(temporary):
+            os.remove(temporary)
     return path
 
 

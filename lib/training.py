@@ -4,12 +4,15 @@ Nothing here knows about Streamlit. A UI watches training by passing plain
 functions to `LiveMetrics`, which Keras calls from `fit`.
 """
 
+import contextlib
 import copy
 import dataclasses
 import math
+import os
 import pathlib
 import re
 import tempfile
+import threading
 import time
 
 import keras
@@ -739,22 +742,68 @@ def config_from_settings(settings, seed=data_module.DEFAULT_SEED):
     )
 
 
+# What saves may put in models/ (the bundled model aside): a class's models, with room.
+MAX_SAVED_MODELS_ENV = "DIGITLAB_MAX_SAVED_MODELS"
+MAX_SAVED_MB_ENV = "DIGITLAB_MAX_SAVED_MB"
+
+
+def _limit_from_env(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"Expected {name} to be a positive integer. Received {value!r}.")
+    return int(value)
+
+
+MAX_SAVED_MODELS = _limit_from_env(MAX_SAVED_MODELS_ENV, 50)
+MAX_SAVED_BYTES = _limit_from_env(MAX_SAVED_MB_ENV, 500) * 2**20
+# A saved file is its float32 weights (no optimizer) plus its config: under this much more.
+SAVE_OVERHEAD_BYTES = 256 * 2**10
+_MODEL_SUFFIXES = (".keras", ".h5")
+# Sessions of this process save one at a time, so two cannot both pass the quota.
+_SAVE_LOCK = threading.Lock()
+
+
+class SaveError(errors.InputError):
+    """A trained model that cannot be saved into `models/`; texts are `save.*`."""
+
+    text_prefix = "save."
+
+
 def safe_model_name(name):
     """A file-name-safe model name: letters, digits, `-` and `_`, at most 40 characters.
 
     Raises:
-        ValueError: if nothing usable is left.
+        SaveError: if nothing usable is left (a `ValueError`).
     """
     cleaned = re.sub(r"[^A-Za-z0-9_-]+", "_", str(name)).strip("_-")[:40]
     if not cleaned:
-        raise ValueError(
-            f"Expected a model name with letters or digits. Received {str(name)!r}. "
-            "Use letters, digits, - and _."
-        )
+        raise SaveError("bad_name", name=repr(str(name)))
     return cleaned
 
 
-def save_trained_model(model, card, name, directory=None, overwrite=False):
+def saved_models_usage(directory=None):
+    """What saves hold in `directory` (default `lib.models.MODELS_DIR`), the bundled model aside.
+
+    Returns:
+        `(count, bytes)`: the saved model files, and the bytes of every file there (cards
+        and leftovers of interrupted saves too).
+    """
+    directory = pathlib.Path(directory or models.MODELS_DIR)
+    bundled = {models.BUNDLED_MODEL_PATH.name, models.BUNDLED_MODEL_PATH.with_suffix(".json").name}
+    count = size = 0
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(directory):
+            if entry.name in bundled or not entry.is_file(follow_symlinks=False):
+                continue
+            size += entry.stat(follow_symlinks=False).st_size
+            count += entry.name.endswith(_MODEL_SUFFIXES) and not entry.name.startswith(".")
+    return count, size
+
+
+def save_trained_model(model, card, name, directory=None, overwrite=False,
+                       max_models=None, max_bytes=None):
     """Saves a trained model and its card into `models/` under a sanitised name, atomically.
 
     Args:
@@ -763,24 +812,55 @@ def save_trained_model(model, card, name, directory=None, overwrite=False):
         name: The name the user typed (sanitised with `safe_model_name`).
         directory: Where to save (default `lib.models.MODELS_DIR`).
         overwrite: Replace an existing model of that name.
+        max_models: How many saved models the folder may hold (default
+            `MAX_SAVED_MODELS`).
+        max_bytes: How many bytes its saved models may take (default
+            `MAX_SAVED_BYTES`); the new file's size is estimated from its
+            parameters before anything is written.
 
     Returns:
         The `.keras` path.
 
     Raises:
-        ValueError: for an unusable name, the bundled model's name, or an
-            existing name without `overwrite`.
+        SaveError: (a `ValueError`) for an unusable name, the bundled model's
+            name, an existing name without `overwrite`, a full quota, or a
+            folder that cannot be written (read-only, full disk), with the
+            reason in the user's language (`error.message(language)`).
     """
     directory = pathlib.Path(directory or models.MODELS_DIR)
+    max_models = MAX_SAVED_MODELS if max_models is None else max_models
+    max_bytes = MAX_SAVED_BYTES if max_bytes is None else max_bytes
     cleaned = safe_model_name(name)
     path = directory / f"{cleaned}.keras"
+    folder = directory.name
     if path.resolve() == models.BUNDLED_MODEL_PATH.resolve():
-        raise ValueError(f"The name {cleaned!r} is the bundled model's. Choose another name.")
-    if path.exists() and not overwrite:
-        raise ValueError(f"A model named {cleaned!r} already exists in {directory.name}/. "
-                         "Choose another name.")
-    models.save_model(model, path)
-    models.write_card({**card, "model": path.name}, path.with_suffix(".json"))
+        raise SaveError("bundled_name", name=repr(cleaned))
+    with _SAVE_LOCK:
+        replaced = path.exists()
+        if replaced and not overwrite:
+            raise SaveError("exists", name=repr(cleaned), folder=folder)
+        count, used = saved_models_usage(directory)
+        if replaced:  # Its files make room for the new ones.
+            used -= sum(file.stat().st_size for file in (path, path.with_suffix(".json"))
+                        if file.exists())
+        elif count >= max_models:
+            raise SaveError("quota_count", count=count, folder=folder)
+        size = int(model.count_params()) * 4 + SAVE_OVERHEAD_BYTES
+        if used + size > max_bytes:
+            raise SaveError("quota_bytes", size_mb=size / 2**20, total_mb=(used + size) / 2**20,
+                            limit_mb=max_bytes / 2**20, folder=folder)
+        try:
+            models.save_model(model, path)
+            try:
+                models.write_card({**card, "model": path.name}, path.with_suffix(".json"))
+            except OSError:
+                if not replaced:  # No model without its card; a replaced one is gone anyway.
+                    path.unlink(missing_ok=True)
+                raise
+        except OSError as error:
+            # The system's reason only: the error's own text names server paths.
+            cause = os.strerror(error.errno) if error.errno else type(error).__name__
+            raise SaveError("os_error", folder=folder, cause=cause) from error
     return path
 
 

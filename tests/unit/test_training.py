@@ -1,4 +1,6 @@
 import dataclasses
+import os
+import pathlib
 import threading
 
 import numpy as np
@@ -314,3 +316,124 @@ def test_train_live_refuses_a_run_over_the_budget_before_building(mnist, monkeyp
         training.train_live(config, mnist, layer_stack.from_query(WIDE_STACK), reporter=None)
     assert built == []
 
+
+@pytest.mark.parametrize(("stack", "batch_size", "reason"), [
+    # The stack: 4 x Conv2D(1024, 1x1), about 31 GB at batch 2048 when it was built.
+    ("~".join(["conv_1024_1_same_relu"] * 4 + ["pool_28", "flatten", "dense_10_softmax"]), 2048,
+     "model_too_many_flops"),
+    (WIDE_STACK, 2048, "memory"),
+    (HEAVY_STACK, 64, "time"),
+])
+def test_a_stack_over_the_budget_is_refused_in_bounded_memory(stack, batch_size, reason):
+    from tests import hostile
+
+    outcome = hostile.attempt(
+        "from lib import layer_stack, training\n"
+        "layer_stack.cost(layer_stack.preset('mlp'))  # Keras's import and first layers.\n"
+        f"stack = layer_stack.from_query({stack!r})\n"
+        f"config = training.TrainingConfig(batch_size={batch_size}, epochs=100)",
+        "training.check_budget(training.estimate_run(layer_stack.cost(stack), config, 60_000, "
+        "10_000))")
+    assert outcome.reason == reason, outcome.traceback
+    assert outcome.message and outcome.message_zh != outcome.message
+    assert outcome.growth_mb < 50 and outcome.seconds < 60
+    assert outcome.left_behind == []
+
+# Saving into models/: an unwritable folder, a full disk, and the quota.
+
+
+def _small_model():
+    import keras
+
+    return keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(),
+                             keras.layers.Dense(10, activation="softmax")])
+
+
+def _left_in(directory):
+    return sorted(path.name for path in directory.iterdir()) if directory.exists() else []
+
+
+def test_save_writes_the_model_and_its_card(tmp_path):
+    path = training.save_trained_model(_small_model(), {"epochs": 1}, "../My model!", tmp_path)
+    assert path == tmp_path / "My_model.keras"
+    assert _left_in(tmp_path) == ["My_model.json", "My_model.keras"]
+    with pytest.raises(training.SaveError, match="A model named 'My_model' already exists in "):
+        training.save_trained_model(_small_model(), {}, "My model", tmp_path)
+    with pytest.raises(ValueError, match="Expected a model name with letters or digits. "
+                       "Received '!!!'."):
+        training.save_trained_model(_small_model(), {}, "!!!", tmp_path)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_folder_the_server_cannot_write_is_refused_with_a_message(language):
+    # /sys cannot be written to, even by root (chmod does not stop root).
+    folder = pathlib.Path("/sys")
+    try:
+        (folder / ".digitlab-probe").touch()
+    except OSError:
+        pass
+    else:
+        (folder / ".digitlab-probe").unlink()
+        pytest.skip("/sys can be written to here")
+    with pytest.raises(training.SaveError) as refused:
+        training.save_trained_model(_small_model(), {}, "mine", folder)
+    assert refused.value.reason == "os_error"
+    message = refused.value.message(language)
+    cause = refused.value.details["cause"]
+    assert cause in ("Permission denied", "Read-only file system")
+    if language == "en":
+        assert message == (f"The model could not be saved into sys/: {cause}. Expected a "
+                           "folder the server can write to, with free space. Download the model "
+                           "instead, or ask the teacher to check the folder.")
+    else:
+        assert message.startswith(f"无法把模型保存到 sys/：{cause}。")
+    assert "/sys" not in message.replace("sys/", "")  # No server path.
+
+
+@pytest.mark.parametrize("failing", ["model", "card"])
+def test_a_full_disk_leaves_nothing_behind(tmp_path, monkeypatch, failing):
+    import errno
+    import json
+
+    import keras
+
+    def full(*arguments, **keywords):
+        if failing == "model":  # Keras had written part of the file when the disk filled.
+            pathlib.Path(arguments[1]).write_bytes(b"PK\x03\x04 half a model")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(keras.Model, "save", full) if failing == "model" else (
+        monkeypatch.setattr(json, "dump", full))
+    with pytest.raises(training.SaveError, match="could not be saved into .*: No space left on "
+                       "device. Expected a folder the server can write to, with free space"):
+        training.save_trained_model(_small_model(), {}, "mine", tmp_path)
+    assert _left_in(tmp_path) == []  # No half file, no card without its model, no temporary.
+
+
+def test_the_quota_counts_saved_models_and_their_bytes(tmp_path):
+    for number in range(3):
+        (tmp_path / f"old{number}.keras").write_bytes(b"x" * 1000)
+    (tmp_path / "old0.json").write_text("{}")
+    assert training.saved_models_usage(tmp_path) == (3, 3002)
+    model = _small_model()
+    with pytest.raises(training.SaveError) as refused:
+        training.save_trained_model(model, {}, "one more", tmp_path, max_models=3)
+    assert str(refused.value) == ("tmp_path/ already holds 3 saved models, the limit of this "
+                                  "server. Delete some there, or download this model instead."
+                                  ).replace("tmp_path", tmp_path.name)
+    assert refused.value.message("zh").startswith(f"{tmp_path.name}/ 中已保存了 3 个模型")
+    # The size is estimated from the parameters before anything is written.
+    size = model.count_params() * 4 + training.SAVE_OVERHEAD_BYTES
+    with pytest.raises(training.SaveError, match=r"Saving this model \(about 0.3 MB\) would "
+                       r"bring the saved models in .*/ to 0.3 MB, more than the limit of 0 MB"):
+        training.save_trained_model(model, {}, "one more", tmp_path, max_bytes=size + 3001)
+    assert "超过上限" in training.SaveError("quota_bytes", size_mb=1.0, total_mb=2.0,
+                                         limit_mb=1.0, folder="models").message("zh")
+    assert _left_in(tmp_path) == ["old0.json", "old0.keras", "old1.keras", "old2.keras"]
+    # Within both limits it saves; replacing a model makes room for its new version.
+    training.save_trained_model(model, {}, "one more", tmp_path, max_models=4,
+                                max_bytes=size + 3002)
+    training.save_trained_model(model, {}, "old1", tmp_path, overwrite=True, max_models=4)
+    assert training.saved_models_usage(tmp_path)[0] == 4
+    # The bundled model is not a save.
+    assert training.saved_models_usage(training.models.MODELS_DIR) == (0, 0)
