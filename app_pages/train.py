@@ -5,13 +5,16 @@ script (and would kill anything inside it). The live view is a fragment that rea
 job's snapshot every second. The settings live in the link (`st.query_params`).
 """
 
+import contextlib
 import datetime
+import sqlite3
+import time
 import uuid
 
 import numpy as np
 import streamlit as st
 
-from lib import cache, data, jobs, layer_stack, models, session, train_charts, training
+from lib import cache, data, i18n, jobs, layer_stack, models, session, train_charts, training
 from lib.errors import InputError
 
 session.init_state()
@@ -29,9 +32,11 @@ def with_ids(stack):
 
 
 # This session's handle in the server-wide queue: when the session ends, its jobs end
-# (after a grace period in which a reload of the same browser takes them over).
+# (after a grace period in which a reload of the same tab takes them over: see
+# lib.session.run_binding).
 if state["train_owner"] is None:
-    state["train_owner"] = manager.new_owner(browser=session.browser_id())
+    state["train_owner"] = manager.new_owner(binding=session.run_binding(),
+                                             browser=session.browser_id())
 owner = state["train_owner"]
 
 # The first visit of this session takes its settings (and a running job) from the link.
@@ -46,7 +51,7 @@ if state["train_settings"] is None:
     state["train_settings"], state["train_stack"] = settings, with_ids(stack)
     if ignored:
         st.toast(t("train.link.ignored", names=", ".join(ignored)), icon=":material/link_off:")
-    reloaded = manager.attach_browser(owner)
+    reloaded = manager.attach(owner)
     if reloaded is not None:
         state["train_job"] = reloaded.id
 settings, stack = state["train_settings"], state["train_stack"]
@@ -214,8 +219,10 @@ with fit_settings:
 query = training.settings_to_query(settings)
 if problem is None:
     query["stack"] = layer_stack.to_query(stack)
-if query != st.query_params.to_dict():
-    st.query_params.from_dict(query)
+# It also keeps this tab's id, so that a reload takes its run back (not in a model's card).
+link = {**query, **session.link_query()}
+if link != st.query_params.to_dict():
+    st.query_params.from_dict(link)
 
 
 def describe_seconds(seconds):
@@ -264,8 +271,8 @@ if st.button(t("train.start"), icon=":material/play_arrow:", type="primary", key
         job = manager.submit(owner, work, meta={
             "name": name, "watch": watch, "epochs": config.epochs, "x_test": mnist.x_test,
             "y_test": mnist.y_test})
-    except RuntimeError:  # A second click while a run is queued or running.
-        st.warning(t("train.already_running"), icon=":material/hourglass_top:")
+    except jobs.QueueLimitError as error:  # This tab's, this browser's or the server's limit.
+        st.warning(error.message(state["language"]), icon=":material/hourglass_top:")
     else:
         state["train_job"] = job.id
         st.rerun()  # Draw the page again with Train disabled and the live view ticking.
@@ -289,7 +296,8 @@ def live_view():
     snapshot = manager.snapshot(state["train_job"]) if state["train_job"] else None
     if snapshot is None:
         return
-    st.subheader(t("train.live.title", name=snapshot.meta["name"]), anchor=False)
+    st.subheader(t("train.live.title", name=i18n.markdown_literal(snapshot.meta["name"])),
+                 anchor=False)
     if snapshot.status == jobs.QUEUED:
         running, waiting = manager.counts()
         st.info(t("train.live.queued", position=snapshot.position, running=running),
@@ -327,7 +335,8 @@ live_view()
 snapshot = manager.snapshot(state["train_job"]) if state["train_job"] else None
 if snapshot is not None and not snapshot.active:
     if snapshot.status == jobs.FAILED:
-        st.error(t("train.failed", error=snapshot.error), icon=":material/error:")
+        st.error(t("train.failed", error=i18n.markdown_literal(snapshot.error)),
+                 icon=":material/error:")
     elif snapshot.status == jobs.CANCELLED and snapshot.result is None:
         st.info(t("train.cancelled"), icon=":material/cancel:")
     elif snapshot.result is not None:
@@ -336,11 +345,16 @@ if snapshot is not None and not snapshot.active:
         name = snapshot.meta["name"]
         if snapshot.status == jobs.STOPPED:
             st.info(t("train.stopped", epochs=len(result.history)), icon=":material/stop_circle:")
+        elif snapshot.status == jobs.TIMED_OUT:
+            st.warning(t("jobs.timed_out", minutes=f"{snapshot.time_limit / 60:g}",
+                         epochs=len(result.history)), icon=":material/timer_off:")
         if state["model_choice"] == name:
-            st.success(t("train.added", name=name), icon=":material/check_circle:")
+            st.success(t("train.added", name=i18n.markdown_literal(name)),
+                       icon=":material/check_circle:")
         else:
             # A callback runs before the sidebar's picker exists, so it may select the model.
-            st.button(t("train.use", name=name), icon=":material/check_circle:", type="primary",
+            st.button(t("train.use", name=i18n.markdown_literal(name)),
+                      icon=":material/check_circle:", type="primary",
                       key="train_use", on_click=session.add_session_model,
                       args=(name, result.model, live.card))
         accuracy, seconds, epochs = st.columns(3)
@@ -378,22 +392,38 @@ if snapshot is not None and not snapshot.active:
             lambda model=result.model, name=name: models.saved_model_zip(model, name),
             file_name=f"{name}-saved_model.zip", mime="application/zip",
             icon=":material/download:", key="train_download_saved_model", on_click="ignore",
-            help=t("train.download.saved_model_help", name=name))
+            help=t("train.download.saved_model_help", name=i18n.markdown_literal(name)))
         with save.form("train_save", border=False):
             new_name = st.text_input(t("train.save.name"), value=name)
             if st.form_submit_button(t("train.save"), icon=":material/save:"):
                 try:
                     path = training.save_trained_model(result.model, live.card, new_name)
-                except ValueError as error:
-                    st.error(str(error))
+                except ValueError as error:  # A name, the quota, a read-only folder.
+                    st.error(i18n.markdown_message(error, state["language"]),
+                             icon=":material/error:")
                 else:
+                    # Saved all the same if the database fails (the runs below say so).
                     if live.run_id is not None:
-                        database.set_model_path(live.run_id, path)
-                    st.success(t("train.saved", path=f"models/{path.name}"))
+                        with contextlib.suppress(sqlite3.Error, OSError):
+                            database.set_model_path(live.run_id, path)
+                    st.success(t("train.saved",
+                                 path=i18n.markdown_literal(f"models/{path.name}")))
 
 # Every run on this server, and the learning curves of the ones picked, overlaid.
 st.subheader(t("train.runs"), anchor=False)
-listed = database.list_runs(limit=30)
+try:
+    listed = database.list_runs(limit=30)
+    recoveries = database.recoveries()
+except (sqlite3.Error, OSError) as error:  # Even a damaged file is moved aside: this is worse.
+    reason = getattr(error, "strerror", None) or str(error)
+    st.error(t("runs.unreadable", reason=i18n.markdown_literal(reason),
+               file=i18n.markdown_literal(database.path.name)), icon=":material/database_off:")
+    listed, recoveries = [], []
+for recovery in recoveries:  # Told to whoever opens /train, on every replica, until it is gone.
+    st.warning(t("runs.recovered", reason=i18n.markdown_literal(recovery["reason"]),
+                 file=i18n.markdown_literal(recovery["file"]),
+                 date=time.strftime("%Y-%m-%d %H:%M", time.localtime(recovery["moved_at"]))),
+               icon=":material/database:")
 if not listed:
     st.caption(t("train.runs.none"))
 else:
@@ -402,7 +432,8 @@ else:
                            else f"{run['test_accuracy']:.1%}") for run in listed}
     st.dataframe(
         [{t("train.runs.column.run"): labels[run["id"]],
-          t("train.runs.column.status"): t(f"train.status.{run['status']}"),
+          t("train.runs.column.status"): t(f"train.status.{run['status']}")
+          if f"train.status.{run['status']}" in i18n.TEXTS else run["status"],
           t("train.runs.column.epochs"): run["config"].get("epochs"),
           t("train.runs.column.seconds"): run["seconds"],
           t("train.runs.column.params"): run["parameters"],

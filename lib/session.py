@@ -8,6 +8,8 @@ also runs alone (under AppTest). Page-specific keys carry the page's prefix
 import dataclasses
 import hashlib
 import itertools
+import re
+import secrets
 
 import streamlit as st
 
@@ -38,6 +40,8 @@ DEFAULTS = {
     "train_job": None,
     # Jobs whose results this session has already taken in: {job id: {"name", "downloads"}}.
     "train_finished": {},
+    # This tab's own random id (see `tab_id`), kept in /train's link.
+    "tab_id": None,
 }
 
 
@@ -56,7 +60,8 @@ class ActiveModel:
 
     Attributes:
         key: `"bundled"`, `"uploaded"` or a session model's name.
-        label: What to call it in the UI (already translated).
+        label: What to call it in the UI: translated Markdown, in which the name a user
+            chose (a file's, a run's) is a literal (`lib.i18n.markdown_literal`).
         model: The Keras model.
         card: Its card (a dict), or `None`.
     """
@@ -111,12 +116,14 @@ def active_model():
     choice = st.session_state["model_choice"]
     if choice in st.session_state["session_models"]:
         entry = st.session_state["session_models"][choice]
-        return ActiveModel(choice, t("sidebar.model.session", name=choice), entry.model, entry.card)
+        return ActiveModel(choice, t("sidebar.model.session", name=i18n.markdown_literal(choice)),
+                           entry.model, entry.card)
     upload = st.session_state["uploaded_model_file"]
     if choice == "uploaded" and upload is not None:
         name, digest, data = upload
         model = cache.uploaded_model(digest, data)
-        return ActiveModel("uploaded", t("sidebar.model.uploaded", name=name), model, None)
+        return ActiveModel("uploaded", t("sidebar.model.uploaded",
+                                         name=i18n.markdown_literal(name)), model, None)
     return ActiveModel(
         "bundled", t("sidebar.model.bundled"), cache.bundled_model(), cache.bundled_card()
     )
@@ -127,7 +134,9 @@ def browser_id():
 
     Streamlit gives every browser an XSRF cookie, `2|mask|masked_token|time`;
     the token under the mask stays the same across reloads and tabs of one
-    browser and differs between browsers. Only its hash is used.
+    browser and differs between browsers. Only its hash is used. It is a
+    value the client sends: good for counting (the limit of runs per browser),
+    not for proving who someone is (see `run_binding`).
     """
     cookie = st.context.cookies.get("_streamlit_xsrf") if st.context.cookies else None
     try:
@@ -137,3 +146,54 @@ def browser_id():
     except (AttributeError, ValueError):
         return None
     return hashlib.sha256(token + created.encode()).hexdigest()[:16]
+
+
+# A run is bound to the tab that started it (lib.jobs.JobManager.attach).
+#
+# Threat model. A reload of a tab is a new Streamlit session (the old one is kept two minutes
+# and then dropped), so something must let the new session take its run back, and nothing
+# else may. Binding to the browser's XSRF cookie, as before, let a second tab take the run
+# over (on a shared classroom computer: the next student), and let anyone who learned that
+# one value (it is readable by the page's scripts and sent with every request) present it
+# from another browser. Streamlit 1.67 keeps nothing per tab across a reload except the URL
+# (st.context has the cookies, headers, URL and address; the session id is held in the
+# page's memory only, and Python cannot set a cookie), so:
+#
+# - each tab gets a random id of the app's own (`secrets`, 128 bits), kept in /train's link
+#   (`link_query`); a reload keeps the link, a new tab or the sidebar's page links do not;
+# - a run is bound to a hash of that id together with the browser's id: a shared or
+#   projected link does nothing in another browser, the cookie does nothing without the link.
+#
+# Not covered: whoever has both (the same browser profile with that tab's URL in its
+# history, or a copied URL opened in the same browser, or both read off the network on plain
+# HTTP: serve over HTTPS) takes the run, as does a duplicated tab; a reload on another page
+# loses the link's id (the run ends after the grace period unless the first tab comes back
+# to /train). No secret is needed: the id is random, compared as a whole, and never issued
+# for someone else.
+TAB_PARAM = "tab"
+_TAB_ID = re.compile(r"[A-Za-z0-9_-]{22}")
+
+
+def tab_id():
+    """This tab's own random id: from /train's link when it holds one, else a new one."""
+    init_state()
+    if st.session_state["tab_id"] is None:
+        given = st.query_params.get(TAB_PARAM, "")
+        st.session_state["tab_id"] = given if _TAB_ID.fullmatch(given) else (
+            secrets.token_urlsafe(16))
+    return st.session_state["tab_id"]
+
+
+def run_binding():
+    """What binds a run to this tab of this browser (see above), or `None` without a browser
+    id (then a run cannot be taken back after a reload)."""
+    browser = browser_id()
+    if browser is None:
+        return None
+    return hashlib.sha256(f"{tab_id()}|{browser}".encode()).hexdigest()
+
+
+def link_query():
+    """What /train's link must carry for a reload to find this tab's run: `{TAB_PARAM: id}`,
+    or `{}` when runs are not bound (no browser id)."""
+    return {} if browser_id() is None else {TAB_PARAM: tab_id()}

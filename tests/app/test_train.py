@@ -1,11 +1,13 @@
 """AppTest of app_pages/train.py: build, train a tiny model (really, in a worker), see results."""
 
 import io
+import os
 import pathlib
 import zipfile
 
 import pytest
 
+from lib import i18n
 from tests import pages
 
 PAGE = str(pathlib.Path(__file__).resolve().parents[2] / "app_pages" / "train.py")
@@ -130,6 +132,103 @@ def test_saved_model_download_is_built_only_when_clicked(monkeypatch):
     archive = zipfile.ZipFile(io.BytesIO(deferred[f"{name}-saved_model.zip"]()))
     assert {f"{name}/1/saved_model.pb", f"{name}/1/variables/variables.index"} <= set(
         archive.namelist())
+
+
+# Faults and limits, as the page tells them.
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_damaged_run_database_is_moved_aside_and_the_page_says_so(tmp_path, language):
+    path = tmp_path / "runs.sqlite"
+    path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)  # A header, then garbage.
+    app = _app(language)
+    [moved] = [p.name for p in tmp_path.iterdir() if p.name.startswith("runs.sqlite.corrupt-")]
+    [notice] = [w.value for w in app.warning if moved in w.value]
+    assert notice.startswith("The run database was damaged (" if language == "en"
+                             else "训练记录数据库已损坏（")
+    assert f"` {moved} `" in notice  # The file's name, literally.
+    assert not app.error and not app.get("dataframe")  # A new, empty database.
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_an_unusable_run_database_is_explained(monkeypatch, language):
+    # /sys cannot be written to, even by root: SQLite cannot make its file there.
+    monkeypatch.setenv("DIGITLAB_RUNS_DB", "/sys/runs.sqlite")
+    app = _app(language)
+    [error] = app.error
+    assert error.value.startswith("The run database cannot be used: " if language == "en"
+                                  else "无法使用训练记录数据库：")
+    assert "` runs.sqlite `" in error.value
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_run_killed_mid_training_is_listed_as_interrupted(tmp_path, language):
+    import subprocess
+    import sys
+
+    from lib import runs
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)"])
+    killed = runs.RunDatabase(tmp_path / "runs.sqlite")
+    killed.owner = runs.process_id(child.pid)  # The process that trained it...
+    killed.start_run("custom-killed", {"epochs": 5})
+    child.kill()  # ...is killed mid-training.
+    child.wait()
+    app = _app(language)
+    table = app.dataframe[0].value
+    assert list(table.iloc[:, 1]) == ["interrupted" if language == "en" else "已中断"]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_full_queue_refuses_the_run_and_says_why(monkeypatch, language):
+    from lib import cache
+
+    monkeypatch.setattr(cache.job_manager(), "max_queued", 0)
+    app = _app(language, **TINY)
+    app.button(key="train_start").click().run()
+    assert not app.exception
+    assert app.session_state["train_job"] is None
+    assert [w.value for w in app.warning] == [i18n.text("jobs.queue_full", language, waiting=0)]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_run_at_the_time_limit_and_saves_that_are_refused(tmp_path, monkeypatch, language):
+    import errno
+
+    from lib import cache, models, training
+
+    monkeypatch.setattr(cache.job_manager(), "max_run_seconds", 0.0)  # Over after one batch.
+    app = _app(language, **TINY)
+    app.button(key="train_start").click().run()
+    snapshot = _wait_for_job(app)
+    assert snapshot.status == "timed_out", snapshot.error
+    app.run()
+    assert not app.exception
+    epochs = len(snapshot.result.result.history)
+    assert i18n.text("jobs.timed_out", language, minutes="0", epochs=epochs) in [
+        w.value for w in app.warning]
+    assert app.button(key="train_use")  # It keeps what it learned: usable, downloadable.
+    # The quota is full.
+    monkeypatch.setattr(training, "MAX_SAVED_MODELS", 0)
+    save = i18n.text("train.save", language)
+    [button] = [button for button in app.button if button.label == save]
+    button.click().run()
+    assert [e.value for e in app.error] == [i18n.text(
+        "save.quota_count", language, count=0, folder="` models `")]
+    # The folder is read-only.
+    monkeypatch.setattr(training, "MAX_SAVED_MODELS", 50)
+
+    def read_only(model, path, include_optimizer=False):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+    monkeypatch.setattr(models, "save_model", read_only)
+    [button] = [button for button in app.button if button.label == save]
+    button.click().run()
+    assert [e.value for e in app.error] == [i18n.text(
+        "save.os_error", language, folder="` models `", cause="` Read-only file system `")]
+    assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
+    runs = app.dataframe[0].value  # The run is in the table, stopped.
+    assert list(runs.iloc[:, 1]) == ["stopped" if language == "en" else "已停止"]
 
 
 # What /train refuses before a run starts: a stack over the budget, a bad mnist.npz.
