@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import session
+from lib import i18n, session
 
 session.init_state()
 t = session.translator()
@@ -31,7 +31,7 @@ for module, page in MODULES:
 
 st.subheader(t("home.active_model"), anchor=False)
 active = session.active_model()
-st.write(active.label)
+st.markdown(active.label)  # Markdown in which an uploaded file's or a run's name is a literal.
 st.page_link("app_pages/inside.py", label=t("inside.home_link"), icon=":material/biotech:")
 card = active.card
 if card is None:
@@ -43,8 +43,10 @@ else:
     params.metric(t("home.card.params"), f"{card['parameters']:,}")
     epochs.metric(t("home.card.epochs"), card["epochs"])
     split = card["split"]
+    # The data's origin is a file name, perhaps an uploaded one.
     st.markdown(
-        f"- **{t('home.card.source')}**: {card['data_source']} ({card['data_origin']}), "
+        f"- **{t('home.card.source')}**: {card['data_source']} "
+        f"({i18n.markdown_literal(card['data_origin'])}), "
         f"{split['train']:,} / {split['test']:,}\n"
         f"- **{t('home.card.augmentation')}**: {card['augmentation']}\n"
         f"- **{t('home.card.versions')}**: {card['keras_version']} / {card['tensorflow_version']}\n"

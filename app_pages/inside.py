@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import cache, charts, explore_charts, inspection, preprocess, session
+from lib import cache, charts, explore_charts, i18n, inspection, preprocess, session
 from lib import inspect_charts as figures
 from lib.errors import InputError
 
@@ -85,7 +85,7 @@ elif source == "draw":
         image = preprocess.to_mnist(pixels) if pixels is not None else None
     except InputError as error:
         if error.reason != "blank":
-            st.error(error.message(language), icon=":material/error:")
+            st.error(i18n.markdown_message(error, language), icon=":material/error:")
     if image is None:
         st.info(t("inside.draw.empty"), icon=":material/draw:")
 elif source == "upload":
@@ -93,7 +93,7 @@ elif source == "upload":
     try:
         image = preprocess.to_mnist(upload.getvalue()) if upload is not None else None
     except InputError as error:
-        st.error(error.message(language), icon=":material/error:")
+        st.error(i18n.markdown_message(error, language), icon=":material/error:")
     if upload is None:
         st.info(t("inside.upload.empty"), icon=":material/upload_file:")
 else:
@@ -159,7 +159,9 @@ with tabs["layers"]:
                      t("inside.col.params")]), hide_index=True)
         for number, output in enumerate(outputs):
             with st.container(border=True):
-                st.markdown(t("inside.layer.header", name=output.name, kind=output.class_name,
+                # Layer names come from the model's config: an upload's are the student's.
+                st.markdown(t("inside.layer.header", name=i18n.markdown_literal(output.name),
+                              kind=i18n.markdown_literal(output.class_name),
                               shape=output.output_shape, params=output.params))
                 chart_key = f"inside_layer_{number}"
                 if output.class_name in ("Dropout", "SpatialDropout2D", "GaussianDropout",
@@ -188,7 +190,7 @@ with tabs["filters"]:
     if kernels is None or not conv_names:
         st.info(t("inside.filters.none"), icon=":material/info:")
     else:
-        st.markdown(t("inside.filters.kernels", layer=kernels[0]))
+        st.markdown(t("inside.filters.kernels", layer=i18n.markdown_literal(kernels[0])))
         st.plotly_chart(figures.feature_maps_figure(kernels[1], t("inside.filter.hover")),
                         key="inside_kernels", config=NO_CHART_BAR)
         st.markdown(t("inside.filters.ascent"))
@@ -272,7 +274,8 @@ with tabs["errors"]:
                           args=(index,))
 
     st.subheader(t("inside.map.title"), anchor=False)
-    st.markdown(t("inside.map.explain", layer=stats.map_layer, shown=len(stats.map_indices),
+    st.markdown(t("inside.map.explain", layer=i18n.markdown_literal(stats.map_layer),
+                  shown=len(stats.map_indices),
                   first=stats.explained_variance[0], second=stats.explained_variance[1]))
     scatter, selected = st.columns([3, 1])
     event = scatter.plotly_chart(

@@ -75,7 +75,7 @@ def test_a_model_trained_in_this_session(language):
                model_choice="mine")
     assert not app.exception
     t = i18n.translator(language)
-    assert t("sidebar.model.session", name="mine") in [m.value for m in app.markdown]
+    assert t("sidebar.model.session", name="` mine `") in [m.value for m in app.markdown]
     assert [info.value for info in app.info] == [t("home.card.none")]
     assert app.metric[0].value == f"{model.count_params():,}"
     # Back to the bundled model through the picker.
@@ -136,3 +136,30 @@ def test_a_refused_model_upload_says_why(tmp_path, language):
     assert error.value == i18n.text("error.model_input_shape", language, shape="(4,)") or (
         "28 x 28 x 1" in error.value)
     assert app.session_state["model_choice"] == "bundled"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_names_on_the_model_card_are_shown_literally(tmp_path, language):
+    from lib import cache, session
+
+    t = i18n.translator(language)
+    name = "[prize](http://evil.example) :red[!] **x**\n# big.keras"
+    data = _model_bytes(_tiny_model(), tmp_path)
+    app = _app(language, uploaded_model_file=(name, cache.digest(data), data),
+               model_choice="uploaded")
+    assert not app.exception
+    shown = [m.value for m in app.markdown]
+    literal = "` [prize](http://evil.example) :red[!] **x** # big.keras `"
+    assert t("sidebar.model.uploaded", name=literal) in shown
+    # A card's data origin is a file name (an uploaded mnist.npz's, say).
+    card = {"test_accuracy": 0.5, "parameters": 7850, "epochs": 1, "data_source": "npz",
+            "data_origin": "www.evil.example.npz", "split": {"train": 90, "test": 10},
+            "augmentation": "none", "keras_version": "3", "tensorflow_version": "2",
+            "date": "2025-01-01", "command": "/train"}
+    app = _app(language, session_models={"__mine__": session.SessionModel(
+        "__mine__", _tiny_model(), card)}, model_choice="__mine__")
+    assert not app.exception
+    shown = [m.value for m in app.markdown]
+    assert t("sidebar.model.session", name="` __mine__ `") in shown
+    [card_text] = [text for text in shown if "www.evil.example.npz" in text]
+    assert "npz (` www.evil.example.npz `), 90 / 10" in card_text

@@ -157,3 +157,30 @@ def test_a_session_model_without_convolutions(language, mnist, canvas):
     infos = [info.value for info in app.info]
     assert i18n.text("inside.filters.none", language) in infos
     assert i18n.text("inside.why.no_conv", language) in infos
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_layer_names_are_shown_literally(language, mnist, canvas):
+    import keras
+
+    # Names a student may give layers in an uploaded model (TensorFlow allows letters, digits
+    # and _.\/>- in them): an autolink and bold text, were they rendered as Markdown.
+    model = keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        keras.layers.Conv2D(4, 3, activation="relu", name="www.evil.example"),
+        keras.layers.Flatten(name="__bold__"),
+        keras.layers.Dense(10, activation="softmax", name="out"),
+    ])
+    app = run(language, recognize_last_digit=mnist.x_test[0].astype(np.float32) / 255.0,
+              session_models={"__mine__": session.SessionModel("__mine__", model)},
+              model_choice="__mine__")
+    assert not app.exception and not app.error
+    shown = "\n".join(element.value for element in [*app.markdown, *app.caption])
+    assert i18n.text("inside.using", language, model=i18n.text(
+        "sidebar.model.session", language, name="` __mine__ `")) in shown
+    headers = [m.value for m in app.markdown if "` · `` " in m.value or "`` ·" in m.value]
+    assert [header.split(" · ")[0] for header in headers] == [
+        "**` www.evil.example `**", "**` __bold__ `**", "**` out `**"]
+    assert "`` www.evil.example ``" in shown  # Inside the text's own backticks too.
+    assert "`` __bold__ ``" in shown
+    assert "www.evil.example" not in shown.replace("` www.evil.example `", "")
