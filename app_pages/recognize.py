@@ -31,6 +31,7 @@ def clear_canvas():
 
 st.title(t("recognize.title"), anchor=False)
 active = session.active_model()
+# The label is markdown already, with the name a user chose as a literal (lib.session).
 st.caption(t("recognize.using", model=active.label))
 mode = st.segmented_control(
     t("recognize.mode"), ["draw", "upload"], default="draw", required=True, key="recognize_mode",
@@ -82,9 +83,12 @@ if mode == "draw":
         st.caption(t("recognize.steps.explain", box=preprocess.DIGIT_BOX))
     st.stop()
 
-st.caption(t("recognize.upload.limits", upload_mb=st.get_option("server.maxUploadSize"),
-             members=uploads.ZIP_MAX_MEMBERS, total_mb=uploads.ZIP_MAX_TOTAL_BYTES // 2**20,
-             ratio=uploads.ZIP_MAX_RATIO, pixels=preprocess.MAX_IMAGE_PIXELS / 1e6))
+st.caption(t("recognize.upload.batch_limits", upload_mb=st.get_option("server.maxUploadSize"),
+             file_mb=uploads.FILE_MAX_BYTES // 2**20, files=uploads.LIMITS.max_files,
+             batch_mb=uploads.LIMITS.max_bytes // 2**20,
+             batch_mp=uploads.LIMITS.max_pixels // 10**6, members=uploads.ZIP_MAX_MEMBERS,
+             zip_mb=uploads.ZIP_MAX_TOTAL_BYTES // 2**20, ratio=uploads.ZIP_MAX_RATIO,
+             jpeg_mp=preprocess.MAX_JPEG_PIXELS / 1e6, image_mp=preprocess.MAX_IMAGE_PIXELS / 1e6))
 files_column, folder_column = st.columns(2)
 files = files_column.file_uploader(t("recognize.upload.files"), type=[*IMAGE_TYPES, "zip"],
                                    accept_multiple_files=True, key="recognize_files")

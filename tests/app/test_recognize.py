@@ -139,7 +139,15 @@ def test_upload_zip_and_files_with_bad_members(canvas, mnist, language):
     t = _t(language)
     app = _upload_app(language)
     assert app.info[0].value == t("recognize.upload.empty")
-    assert "50 MB" in app.caption[1].value and "5,000" in app.caption[1].value
+    limits = app.caption[1].value
+    if language == "en":
+        for stated in ["50 MB per uploaded file and 50 MB per image", "at most 10,000 files",
+                       "256 MB, counting what zips unpack to", "500 million pixels",
+                       "at most 5,000 files and 200 MB unpacked", "at most 120 million",
+                       "any other image at most 40 million"]:
+            assert stated in limits
+    else:
+        assert "10,000 个文件" in limits and "500 百万像素" in limits
     uploader = app.file_uploader(key="recognize_files")
     assert uploader.accept_multiple_files
     assert {"png", "jpg", "jpeg", "bmp", "gif", "webp", "tiff", "zip"} <= {
@@ -211,3 +219,28 @@ def test_folder_upload_pages_the_grid(canvas, mnist):
     assert not app.exception
     # Paging reuses the recognised batch; it does not recognise again.
     assert app.session_state["recognize_batch"][1][0].file.startswith("num-draft/")
+
+
+def test_a_batch_with_hostile_files_still_shows_the_rest(canvas, mnist):
+    from tests.unit.test_hostile_batches import png_header, raw_zip
+
+    digit = png(255 - mnist.x_test[np.flatnonzero(mnist.y_test == 2)[0]])
+    app = _upload_app("zh")
+    app.file_uploader(key="recognize_files").set_value([
+        ("phone.png", png_header(8000, 6000), "image/png"),  # Lost the whole batch before.
+        ("nameless.zip", raw_zip([("", digit), ("num2.png", digit)]), "application/zip"),
+        ("=HYPERLINK(1).png", digit, "image/png"),
+    ]).run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    errors = dict(zip(table["file"], table["error"], strict=True))
+    assert errors["phone.png"] == i18n.text(
+        "error.batch_image_pixels", "zh", width=8000, height=6000, pixels=48_000_000,
+        limit=40_000_000)
+    assert errors["nameless.zip/"] == i18n.text("error.batch_zip_member_unnamed", "zh")
+    recognised = table[table["error"] == ""]
+    assert sorted(recognised["file"]) == ["=HYPERLINK(1).png", "nameless.zip/num2.png"]
+    assert set(recognised["prediction"]) == {2}
+    assert _metrics(app)[_t("zh")("recognize.upload.unusable")] == "2"
+    (download,) = app.get("download_button")
+    assert download.proto.label == i18n.text("recognize.upload.download", "zh")
