@@ -189,11 +189,13 @@ _MODEL_LIMITS = {
 
 _BATCH_LIMITS = {
     "error.batch_too_many_files": (
-        "Not read: this upload holds {count:,} file(s) and the batch already holds {used:,}, more "
-        "than the limit of {limit:,} files in one batch (counting every file inside zips). It and "
-        "the {later:,} upload(s) after it were left out; upload them again as another batch.",
-        "未读取：此上传包含 {count:,} 个文件，而本批已有 {used:,} 个，超过每批 {limit:,} 个文件的上限"
-        "（zip 内的每个文件都计入）。它和其后的 {later:,} 个上传均未处理；请将它们作为新的一批再次上传。",
+        "Not read: this upload holds {count:,} file(s) and the batch already counts {used:,}, "
+        "more than the limit of {limit:,} files in one batch (every file in the zips read so far "
+        "counts, in refused zips too). It and the {later:,} upload(s) after it were left out; "
+        "upload them again as another batch.",
+        "未读取：此上传包含 {count:,} 个文件，而本批已计入 {used:,} 个，超过每批 {limit:,} 个文件的上限"
+        "（已读取的 zip 中的每个文件都计入，被拒绝的 zip 也一样）。它和其后的 {later:,} 个上传均未处理；"
+        "请将它们作为新的一批再次上传。",
     ),
     "error.batch_too_large": (
         "Not read: this upload is {size_mb:,.1f} MB (unpacked) and the batch already holds "
@@ -233,10 +235,10 @@ _BATCH_LIMITS = {
     ),
     "error.batch_zip_directory": (
         "The zip's directory (its list of files) is {size_mb:,.1f} MB, more than the "
-        "{limit_mb:,.0f} MB a zip of at most {members:,} files needs. Refused unread, as a "
+        "{limit_mb:,.1f} MB a zip of at most {members:,} files needs. Refused unread, as a "
         "possible zip bomb.",
         "zip 的目录（文件列表）有 {size_mb:,.1f} MB，超过最多 {members:,} 个文件的 zip 所需的 "
-        "{limit_mb:,.0f} MB。疑似 zip 炸弹，未读取即拒绝。",
+        "{limit_mb:,.1f} MB。疑似 zip 炸弹，未读取即拒绝。",
     ),
     "error.batch_zip_member_unnamed": (
         "A file in the zip has an empty name, so it was not read. Make the zip again from a "

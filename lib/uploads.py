@@ -26,8 +26,8 @@ IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".
 
 # One batch: every file and zip of one upload together. What it holds is counted from what
 # each file declares (zip directories, image headers) before anything is read or decoded.
-# Files: plain uploads plus every entry of every zip (skipped ones too: each costs reading its
-# directory entry). Parsing 10,000 entries takes ~0.05 s.
+# Files: plain uploads plus every entry of every zip whose directory is read (skipped ones and
+# refused zips' too: each costs reading its entry). Parsing 10,000 entries takes ~0.05 s.
 BATCH_MAX_FILES = 10_000
 # Bytes held in memory: plain uploads plus what zips unpack to. With the image being decoded
 # (up to ~0.5 GB for a 40 MP 16-bit PNG) the batch stays within ~1 GB of the server.
@@ -42,9 +42,10 @@ FILE_MAX_BYTES = 50 * 2**20
 ZIP_MAX_MEMBERS = 5_000
 ZIP_MAX_TOTAL_BYTES = 200 * 2**20
 # A zip's directory (its list of members) is read before any member; a directory larger than
-# this many bytes per allowed member is refused from the zip's end record, unparsed (a 44 MB
-# directory of empty entries takes 2 s and 280 MB to parse).
-ZIP_MAX_DIRECTORY_BYTES = ZIP_MAX_MEMBERS * 1024
+# this (512 bytes an entry at the most members: names of ~400 characters) is refused from the
+# zip's end record, unparsed. A 44 MB directory of empty entries takes 2 s and 280 MB to parse;
+# 2.5 MB at most ~0.2 s.
+ZIP_MAX_DIRECTORY_BYTES = ZIP_MAX_MEMBERS * 512
 # Images barely compress (PNG and JPEG are compressed already); a member
 # compressed more than this is refused as a zip bomb. Small members are exempt
 # (the batch's byte budget bounds them).
@@ -268,23 +269,22 @@ class _Gathering:
             room = self._room(self.limits.max_files, self.used_files)
             if entries > room:  # Not parsed: it cannot fit whatever its directory holds.
                 return _Plan(zip_name, files=entries)
+        # Reading a directory is work however the zip turns out: its entries count towards the
+        # batch's files even when the zip is then refused (or, unreadable, as many entries as
+        # its declared directory could hold), so refused zips cannot be repeated without end.
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
             members = [info for info in archive.infolist() if not info.filename.endswith("/")]
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
                 struct.error) as error:
+            if directory is not None:
+                self.used_files += directory[1] // _DIRECTORY_ENTRY_MIN_BYTES
             raise InputError("zip_unreadable", detail=str(error) or type(error).__name__) from None
-        if len(members) > ZIP_MAX_MEMBERS:
-            raise InputError("zip_too_many_members", count=len(members), limit=ZIP_MAX_MEMBERS)
-        total = sum(info.file_size for info in members)
-        if total > ZIP_MAX_TOTAL_BYTES:
-            raise InputError(
-                "zip_too_large", size_mb=total / 2**20, limit_mb=ZIP_MAX_TOTAL_BYTES / 2**20
-            )
-        for info in members:
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > ZIP_RATIO_MIN_BYTES and ratio > ZIP_MAX_RATIO:
-                raise InputError("zip_ratio", name=info.filename, ratio=ratio, limit=ZIP_MAX_RATIO)
+        try:
+            _check_zip(members)
+        except InputError:
+            self.used_files += len(members)
+            raise
         plan = _Plan(zip_name, files=len(members))
         for info in members:
             name = f"{zip_name}/{info.filename}"
@@ -331,6 +331,22 @@ class _Gathering:
                 self.batch.errors.append((name, error))
 
 
+def _check_zip(members):
+    """Refuses a zip bomb from its directory: too many members, too large unpacked, or a member
+    compressed too much."""
+    if len(members) > ZIP_MAX_MEMBERS:
+        raise InputError("zip_too_many_members", count=len(members), limit=ZIP_MAX_MEMBERS)
+    total = sum(info.file_size for info in members)
+    if total > ZIP_MAX_TOTAL_BYTES:
+        raise InputError(
+            "zip_too_large", size_mb=total / 2**20, limit_mb=ZIP_MAX_TOTAL_BYTES / 2**20
+        )
+    for info in members:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > ZIP_RATIO_MIN_BYTES and ratio > ZIP_MAX_RATIO:
+            raise InputError("zip_ratio", name=info.filename, ratio=ratio, limit=ZIP_MAX_RATIO)
+
+
 def _file_too_large(size):
     return InputError("file_too_large", size_mb=size / 2**20, limit_mb=FILE_MAX_BYTES / 2**20)
 
@@ -346,6 +362,8 @@ def _skip_reason(name):
     return None
 
 
+# A directory entry's fixed part: a directory of n bytes holds at most n / 46 entries.
+_DIRECTORY_ENTRY_MIN_BYTES = 46
 _END_OF_DIRECTORY = struct.Struct("<4s4H2LH")  # Signature, disks, entries, size, offset, comment.
 _ZIP64_END_OF_DIRECTORY = struct.Struct("<4sQ2H2L4Q")
 _ZIP64_LOCATOR_SIZE = 20

@@ -275,7 +275,7 @@ def test_zips_of_thousands_of_entries_stop_at_the_batch_file_budget(tmp_path):
     # One file, then 5,000 entries fit; the next 5,000 would be 10,001 of 10,000.
     file, english, chinese = summary["refusals"]["batch_too_many_files"]
     assert file == "notes1.zip"
-    assert "holds 5,000 file(s) and the batch already holds 5,001" in english
+    assert "holds 5,000 file(s) and the batch already counts 5,001" in english
     assert "limit of 10,000 files" in english and "the 39 upload(s) after it" in english
     _assert_translated("batch_too_many_files", english, chinese)
     assert outcome.action_seconds < 30  # Each zip beyond the budget is counted, never parsed.

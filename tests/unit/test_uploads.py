@@ -135,9 +135,10 @@ def test_uploads_past_the_file_budget_are_one_row_and_never_read(mnist):
     ((name, error),) = batch.errors
     assert name == "d.png" and error.reason == "batch_too_many_files"
     assert str(error) == (
-        "Not read: this upload holds 1 file(s) and the batch already holds 3, more than the "
-        "limit of 3 files in one batch (counting every file inside zips). It and the 2 "
-        "upload(s) after it were left out; upload them again as another batch.")
+        "Not read: this upload holds 1 file(s) and the batch already counts 3, more than the "
+        "limit of 3 files in one batch (every file in the zips read so far counts, in refused "
+        "zips too). It and the 2 upload(s) after it were left out; upload them again as "
+        "another batch.")
     assert "个文件的上限" in error.message("zh")
 
 
@@ -147,7 +148,20 @@ def test_zip_entries_count_towards_the_file_budget_skipped_ones_too(mnist):
                            uploads.BatchLimits(max_files=5))
     assert [name for name, _ in batch.files] == ["one.zip/a.png"]
     assert batch.errors[0][0] == "two.zip"
-    assert "holds 3 file(s) and the batch already holds 3" in str(batch.errors[0][1])
+    assert "holds 3 file(s) and the batch already counts 3" in str(batch.errors[0][1])
+
+
+def test_entries_of_a_refused_zip_count_too_so_refusals_cannot_be_repeated(monkeypatch):
+    bomb = make_zip({"bomb.png": bytes(2 * 2**20), "a.png": b"x"})  # Parsed, then refused.
+    monkeypatch.setattr(uploads, "ZIP_MAX_MEMBERS", 2)
+    # Its end record says 1 entry; its directory holds 3: refused once parsed, and counted.
+    liar = _with_end_record(make_zip({"a.png": b"x", "b.png": b"x", "c.png": b"x"}), entries=1)
+    batch = uploads.gather([("bomb.zip", bomb), ("liar.zip", liar), ("num1.png", b"x")],
+                           uploads.BatchLimits(max_files=5))
+    assert [(name, error.reason) for name, error in batch.errors] == [
+        ("bomb.zip", "zip_ratio"), ("liar.zip", "zip_too_many_members"),
+        ("num1.png", "batch_too_many_files")]
+    assert "the batch already counts 5" in str(batch.errors[-1][1])
 
 
 def test_a_zip_past_the_byte_budget_is_refused_from_its_directory(monkeypatch):
@@ -209,7 +223,7 @@ def test_zip_declaring_a_huge_directory_is_refused_unparsed(monkeypatch):
     ((name, error),) = uploads.gather([("dir.zip", archive)]).errors
     assert error.reason == "batch_zip_directory"
     assert str(error) == (
-        "The zip's directory (its list of files) is 40.0 MB, more than the 5 MB a zip of at "
+        "The zip's directory (its list of files) is 40.0 MB, more than the 2.4 MB a zip of at "
         "most 5,000 files needs. Refused unread, as a possible zip bomb.")
     assert "zip 炸弹" in error.message("zh")
 
