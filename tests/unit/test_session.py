@@ -8,13 +8,21 @@ from streamlit.testing.v1 import AppTest
 from lib import errors, i18n, layer_stack
 
 
+@pytest.fixture(autouse=True)
+def test_browser(monkeypatch):
+    """AppTest sends no cookies: a session's browser id is what the test puts in its state."""
+    import streamlit as st
+
+    from lib import session
+
+    monkeypatch.setattr(session, "browser_id", lambda: st.session_state.get("test_browser"))
+
+
 def _binding_script():
     import streamlit as st
 
     from lib import session
 
-    # AppTest sends no cookies: the browser's id is the test's.
-    session.browser_id = lambda: st.session_state.get("test_browser")
     st.session_state["binding"] = session.run_binding()
     st.session_state["link"] = session.link_query()
 
