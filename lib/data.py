@@ -204,6 +204,7 @@ _NPY_MAX_ITEMSIZE = 8
 _NPY_MAX_HEADER_BYTES = 10_000
 _CHUNK_BYTES = 4 * 2**20
 _PIXEL_MAX, _LABEL_MAX = 255, 9
+NUM_DIGITS = 10
 
 
 def read_npz(contents, origin="mnist.npz"):
@@ -273,9 +274,6 @@ def read_npz(contents, origin="mnist.npz"):
                                           _PIXEL_MAX)
     return Mnist(arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"],
                  source="npz", origin=_shown_name(origin))
-
-
-NUM_DIGITS = 10
 
 
 @dataclasses.dataclass(frozen=True)
@@ -388,8 +386,10 @@ def _npy_header(archive, info, name):
     return _NpyHeader(shape=tuple(shape), dtype=dtype, offset=offset)
 
 
-def _shown_detail(error):
-    return _shown_name(str(error).replace(" ", "_"), limit=80).replace("_", " ")
+def _shown_detail(error, limit=80):
+    """An error's text fit to show in a message rendered as Markdown."""
+    cleaned = re.sub(r"[^A-Za-z0-9 ._/:,()-]", "?", str(error) or type(error).__name__)
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 3] + "..."
 
 
 def _read_npy_data(archive, info, header, name, high):

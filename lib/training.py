@@ -466,18 +466,19 @@ def train_live(config, mnist, stack, reporter, watch_images=None, database=None,
 
 # A training step's FLOPs: the forward pass, and a backward pass of about twice as many.
 BACKWARD_FACTOR = 3
-# The estimate is an upper bound for a server that is also serving a class. Measured through
-# the app's path (tf.data, fit, batch 64) with other work on the 2 cores, stacks above 20
-# MFLOP trained at 143-237 GFLOP/s (medians of 3 rounds; 188-313 on a quiet machine): 100 is
-# below all of them, so the tutorial's CNN is estimated about 2.5 times slower than it runs.
+# The estimate is meant as an upper bound on a server that is busy with a class. Through the
+# app's path (tf.data, fit, batch 64), the stacks above 20 MFLOP trained at 188-313 GFLOP/s
+# on a quiet machine, 143-237 with a load average of 3 from other work on its 2 cores, and
+# 84-153 at 7 (medians of 3 rounds). At 100 the tutorial's CNN is estimated 2.5 times slower
+# than it runs on a quiet server; the wall-clock limit of lib.jobs stops what is still late.
 TRAINING_FLOPS_PER_SECOND = 100e9
 # What a step costs besides its FLOPs (Keras's step, the callback, tf.data, the optimizer's
-# update): a whole step of the tiny and MLP stacks took 2.8 and 4.6 ms under load.
+# update): a whole step of the tiny and the MLP stack took up to 2.8 and 4.6 ms under load.
 SECONDS_PER_STEP = 0.005
-# Augmentation's random rotation, shift, zoom and stroke thickness: 63-109 us per digit.
+# Augmentation's random rotation, shift, zoom and stroke thickness: 63-110 us per digit.
 AUGMENT_SECONDS_PER_SAMPLE = 110e-6
 # Float32 values a training step holds per activation value (layer outputs, their gradients,
-# what the kernels keep for the backward pass): 1.6-2.4 measured from the peak RSS of fits at
+# what the kernels keep for the backward pass): 1.5-2.4 measured from the peak RSS of fits at
 # batch 64 and 512.
 ACTIVATION_COPIES = 3
 BYTES_PER_VALUE = 4
