@@ -12,12 +12,12 @@ import copy
 import functools
 import math
 
-from lib import i18n
+from lib import i18n, model_budget
 
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
-# A stack bigger than this would take minutes per epoch on a classroom server.
-MAX_PARAMETERS = 5_000_000
+# The parameter budget of every model here (`lib.model_budget`), said per layer on this page.
+MAX_PARAMETERS = model_budget.MAX_PARAMETERS
 MAX_LAYERS = 24
 
 ACTIVATIONS = ("relu", "elu", "selu", "tanh", "sigmoid", "softplus", "softmax", "linear")
@@ -377,8 +377,6 @@ def cost(stack):
 # The page asks on every rerun; a stack's cost never changes (a refusal is not kept).
 @functools.lru_cache(maxsize=128)
 def _cost(query):
-    from lib import model_budget
-
     return model_budget.cost(model_config(from_query(query)))
 
 

@@ -492,15 +492,14 @@ OPTIMIZER_SLOTS = {
 }
 # One step of one run may hold this much (the issue's budget: about 1 GB beyond the baseline).
 MAX_STEP_BYTES = 1 * 2**30
-# Where lib.jobs has no per-run wall-clock limit (`MAX_RUN_SECONDS`), its default.
-DEFAULT_MAX_RUN_SECONDS = 30 * 60
 
 
 def max_run_seconds():
-    """The longest a run may take: `lib.jobs.MAX_RUN_SECONDS` (the worker's wall-clock limit)."""
+    """The longest a run may take: `lib.jobs.MAX_RUN_SECONDS`, the wall-clock limit at which
+    a worker stops a run (30 minutes unless `DIGITLAB_MAX_TRAINING_MINUTES` says otherwise)."""
     from lib import jobs
 
-    return getattr(jobs, "MAX_RUN_SECONDS", DEFAULT_MAX_RUN_SECONDS)
+    return jobs.MAX_RUN_SECONDS
 
 
 @dataclasses.dataclass(frozen=True)
