@@ -437,25 +437,3 @@ def test_the_quota_counts_saved_models_and_their_bytes(tmp_path):
     assert training.saved_models_usage(tmp_path)[0] == 4
     # The bundled model is not a save.
     assert training.saved_models_usage(training.models.MODELS_DIR) == (0, 0)
-
-@pytest.mark.parametrize(("stack", "batch_size", "reason"), [
-    # The stack: 4 x Conv2D(1024, 1x1), about 31 GB at batch 2048 when it was built.
-    ("~".join(["conv_1024_1_same_relu"] * 4 + ["pool_28", "flatten", "dense_10_softmax"]), 2048,
-     "model_too_many_flops"),
-    (WIDE_STACK, 2048, "memory"),
-    (HEAVY_STACK, 64, "time"),
-])
-def test_a_stack_over_the_budget_is_refused_in_bounded_memory(stack, batch_size, reason):
-    from tests import hostile
-
-    outcome = hostile.attempt(
-        "from lib import layer_stack, training\n"
-        "layer_stack.cost(layer_stack.preset('mlp'))  # Keras's import and first layers.\n"
-        f"stack = layer_stack.from_query({stack!r})\n"
-        f"config = training.TrainingConfig(batch_size={batch_size}, epochs=100)",
-        "training.check_budget(training.estimate_run(layer_stack.cost(stack), config, 60_000, "
-        "10_000))")
-    assert outcome.reason == reason, outcome.traceback
-    assert outcome.message and outcome.message_zh != outcome.message
-    assert outcome.growth_mb < 50 and outcome.seconds < 60
-    assert outcome.left_behind == []
