@@ -72,9 +72,7 @@ with st.sidebar:
         digest = cache.digest(data)
         current = st.session_state["uploaded_model_file"]
         refused = st.session_state["sidebar_refused_models"]
-        if digest in refused:  # Refused once: said again, never tried again on a rerun.
-            st.error(refused[digest].message(st.session_state["language"]))
-        elif current is None or current[1] != digest:
+        if digest not in refused and (current is None or current[1] != digest):
             try:
                 with st.spinner(t("sidebar.model.checking")):
                     cache.uploaded_model(digest, data)
@@ -82,13 +80,14 @@ with st.sidebar:
                 refused[digest] = error
                 while len(refused) > MAX_REFUSED_MODELS:
                     refused.pop(next(iter(refused)))
-                st.error(error.message(st.session_state["language"]))
             else:
                 st.session_state["uploaded_model_file"] = (upload.name, digest, data)
                 session.select_model("uploaded")
                 st.rerun()
+        if digest in refused:  # Said again on every rerun, never tried again.
+            st.error(i18n.markdown_message(refused[digest], st.session_state["language"]))
         else:
-            st.caption(t("sidebar.model.loaded", name=upload.name))
+            st.caption(t("sidebar.model.loaded", name=i18n.markdown_literal(upload.name)))
 
 cache.prepare_server()
 try:

@@ -20,6 +20,7 @@ The same `Cost` tells inference how many images fit in one call (`lib.inference`
 import dataclasses
 import inspect
 import math
+import re
 
 from lib.errors import InputError
 
@@ -34,6 +35,8 @@ MAX_LAYERS = 100
 MAX_CONFIG_NODES = 200_000
 MAX_CONFIG_DEPTH = 32
 MAX_NAME_LENGTH = 128
+# What TensorFlow accepts as a name scope (`tf.name_scope`), which /inside opens per layer.
+_LAYER_NAME = re.compile(rf"[A-Za-z0-9_.][A-Za-z0-9_.\-/>]{{0,{MAX_NAME_LENGTH - 1}}}")
 
 ALLOWED_LAYERS = frozenset(
     {
@@ -250,8 +253,9 @@ def graph(config):
         layer_class = entry.get("class_name")
         layer_config = entry.get("config", {})
         name = entry.get("name") or layer_config.get("name") or f"layer_{index}"
-        if not isinstance(name, str) or len(name) > MAX_NAME_LENGTH:
-            raise _unreadable(f"layer {index + 1} has a name that is not a short text.")
+        if not isinstance(name, str) or not _LAYER_NAME.fullmatch(name):
+            raise _unreadable(f"layer {index + 1} has a name that is not a layer name (at most "
+                              f"{MAX_NAME_LENGTH} letters, digits and _ . - / >).")
         if not isinstance(layer_class, str):
             raise _unreadable(f"layer {name} has no class name.")
         if layer_class in MODEL_CLASSES:

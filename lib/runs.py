@@ -43,8 +43,8 @@ PATH_ENV = "DIGITLAB_RUNS_DB"
 BUSY_TIMEOUT = 10.0
 RETRIES = 5
 
-# A run's status: these are written here; lib.training writes "done", "stopped", "failed" and
-# "cancelled" when a run ends.
+# A run's status: these are written here; lib.training writes "done", "stopped", "failed",
+# "cancelled" and "timed_out" when a run ends.
 RUNNING, INTERRUPTED = "running", "interrupted"
 
 _SCHEMA = """

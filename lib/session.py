@@ -35,6 +35,8 @@ DEFAULTS = {
     # /train: this session's handle in the training queue (a lib.jobs.Owner, made by the page),
     # the layer stack being edited, the settings, and the job being watched (its id).
     "train_owner": None,
+    # /train's uploaded mnist.npz, read once: {"file_id", "digest", and the data or the refusal}.
+    "train_npz_data": None,
     "train_stack": None,
     "train_settings": None,
     "train_job": None,

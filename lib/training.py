@@ -454,6 +454,8 @@ def train_live(config, mnist, stack, reporter, watch_images=None, database=None,
         status = "stopped" if result.stopped_early else "done"
         if getattr(reporter, "cancelled", False):
             status = "cancelled"
+        elif getattr(reporter, "timed_out", False):  # Stopped at lib.jobs.MAX_RUN_SECONDS.
+            status = "timed_out"
         database.finish_run(run_id, status, seconds=result.seconds, test_loss=result.test_loss,
                             test_accuracy=result.test_accuracy)
     card = model_card(config, mnist, result, name, command)

@@ -107,7 +107,8 @@ def test_an_uploaded_model_is_loaded_and_chosen(tmp_path):
     assert app.session_state["model_choice"] == "uploaded"
     assert app.session_state["uploaded_model_file"][0] == "tiny.keras"
     assert app.selectbox(key="sidebar_model_picker_en").value == "uploaded"
-    assert i18n.text("sidebar.model.loaded", name="tiny.keras") in [c.value for c in app.caption]
+    assert i18n.text("sidebar.model.loaded", name=i18n.markdown_literal("tiny.keras")) in [
+        c.value for c in app.caption]
     assert i18n.text("home.card.none") in [info.value for info in app.info]
     # It stays chosen across a language switch (the browser test switches with the widget).
     app.session_state["language"] = "zh"

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 
 from lib import i18n, sandbox
+from lib.errors import InputError
 from tests import pages
 
 ENTRYPOINT = str(pathlib.Path(__file__).resolve().parents[2] / "streamlit_app.py")
@@ -41,8 +42,9 @@ def test_a_refused_upload_is_never_tried_again(sandbox_calls):
     app = pages.run_page(ENTRYPOINT)
     app.file_uploader(key="sidebar_model_upload").set_value(
         ("lora.keras", lora_model(), "application/octet-stream")).run()
-    message = i18n.text("error.model_setting_refused", layer="dense", class_name="Dense",
-                        setting="lora_rank", value="500000")
+    refusal = InputError("model_setting_refused", layer="dense", class_name="Dense",
+                         setting="lora_rank", value="500000")
+    message = i18n.markdown_message(refusal, "en")
     assert [error.value for error in app.error] == [message]
     assert len(sandbox_calls) == 1
     app.run()
@@ -53,9 +55,7 @@ def test_a_refused_upload_is_never_tried_again(sandbox_calls):
     # The remembered reason is said in the language chosen since.
     app.session_state["language"] = "zh"
     app.run()
-    assert [error.value for error in app.error] == [
-        i18n.text("error.model_setting_refused", "zh", layer="dense", class_name="Dense",
-                  setting="lora_rank", value="500000")]
+    assert [error.value for error in app.error] == [i18n.markdown_message(refusal, "zh")]
     assert len(sandbox_calls) == 1
 
 

@@ -441,3 +441,11 @@ def test_inference_chunks_by_activation_memory(monkeypatch):
                         lambda self, batch: calls.append(len(batch)) or original(self, batch))
     inference.predict_proba(model, np.zeros((400, 28, 28), np.float32))
     assert max(calls) <= inference.chunk_size(model) and sum(calls) == 400
+
+
+@pytest.mark.parametrize("name", ["**bold** [link](http://x)", "a" * 129, "line\nbreak"])
+def test_layer_names_must_be_names(name):
+    config = config_of(small_model())
+    config["config"]["layers"][1]["config"]["name"] = name
+    with pytest.raises(InputError, match="has a name that is not a layer name"):
+        model_budget.cost(config)
