@@ -228,6 +228,13 @@ _BATCH_LIMITS = {
         "JPEG 图片为 {width:,} x {height:,} = {pixels:,} 像素，超过照片（以缩小尺寸读取）的上限 "
         "{limit:,}。未解码即拒绝；请以较低分辨率保存。",
     ),
+    "error.batch_tiff_tiles": (
+        "The TIFF image is {width:,} x {height:,} pixels but cut into tiles of {tile_width:,} x "
+        "{tile_height:,}, each decoded whole into memory. Refused unread, as a possible "
+        "decompression bomb. Save it again as an ordinary PNG or TIFF.",
+        "这张 TIFF 图片为 {width:,} x {height:,} 像素，却被切成 {tile_width:,} x {tile_height:,} 的图块，"
+        "每个图块都要整块解码到内存中。疑似解压炸弹，未解码即拒绝。请重新存为普通的 PNG 或 TIFF。",
+    ),
     "error.batch_image_mode": (
         "The image's colour mode ({mode}) cannot be turned into gray levels. Save it as an "
         "ordinary RGB or grayscale PNG or JPEG.",

@@ -12,10 +12,18 @@ import io
 import logging
 import math
 import os
+import re
 import struct
 
 import numpy as np
-from PIL import Image, ImageChops, ImageOps, JpegImagePlugin, UnidentifiedImageError
+from PIL import (
+    Image,
+    ImageChops,
+    ImageOps,
+    JpegImagePlugin,
+    TiffImagePlugin,
+    UnidentifiedImageError,
+)
 from scipy import ndimage
 
 from lib.errors import InputError
@@ -117,6 +125,7 @@ def open_image(source, check=None):
     image = _open_header(data)
     reduced = decodes_reduced(image, data)
     _refuse_oversized(image.size, reduced)
+    _refuse_oversized_tiles(image)
     if check is not None:
         check(image)
     try:
@@ -145,14 +154,17 @@ def _open_header(data):
     """The image `data` holds, opened lazily (only its header read), as one of `FORMATS`."""
     try:
         return Image.open(io.BytesIO(data), formats=FORMATS)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         # Beyond Pillow's own limit: say what the header declares, never decode it.
-        width, height = _declared_size(data)
-        _refuse_oversized((width, height), reduced=False)
-        raise InputError(
-            "batch_image_pixels", width=width, height=height, pixels=width * height,
-            limit=MAX_IMAGE_PIXELS,
-        ) from None
+        size = _declared_size(data)
+        if size is not None:
+            _refuse_oversized(size, reduced=False)
+        # A plugin that checks the limit itself (WebP): only Pillow's message has the count.
+        claimed = re.search(r"\((\d+) pixels\)", str(error))
+        if claimed is None:
+            raise InputError("truncated") from None
+        raise InputError("too_many_pixels", pixels=int(claimed.group(1)),
+                         limit=MAX_IMAGE_PIXELS) from None
     except UnidentifiedImageError:
         raise InputError("not_an_image") from None
     except MemoryError:
@@ -163,17 +175,19 @@ def _open_header(data):
 
 def _declared_size(data):
     """The `(width, height)` a header declares, read without Pillow's limit and without
-    decoding (for the message about an image beyond that limit); `(0, 0)` if none."""
+    decoding (for the message about an image beyond that limit), or `None`."""
     prefix = data[:16]
     for name in FORMATS:
         factory, accept = Image.OPEN.get(name, (None, None))
         if factory is None or (accept is not None and not accept(prefix)):
             continue
         try:
-            return factory(io.BytesIO(data), "").size
+            width, height = factory(io.BytesIO(data), "").size
         except Exception:
             continue
-    return 0, 0
+        if width * height > MAX_IMAGE_PIXELS:
+            return width, height
+    return None
 
 
 def decodes_reduced(image, data):
@@ -214,6 +228,26 @@ def _jpeg_first_scan_has_every_component(data):
 
 
 _PROGRESSIVE_MARKERS = (0xC2, 0xC6, 0xCA, 0xCE)
+
+
+def _refuse_oversized_tiles(image):
+    """Refuses a TIFF whose tiles are larger than the image they tile (and than 1 MP): libtiff
+    decodes a tile at a time into a buffer of the tile's size, however small the image (16 x 16
+    pixels in tiles of 32,768 x 32,768 took 1 GB)."""
+    if not isinstance(image, TiffImagePlugin.TiffImageFile):
+        return
+    width, height = (image.tag_v2.get(tag, 0) for tag in (_TILE_WIDTH, _TILE_LENGTH))
+    if not (isinstance(width, int) and isinstance(height, int)):
+        raise InputError("truncated")
+    if width * height > max(image.width * image.height, _TIFF_TILE_MIN_PIXELS):
+        raise InputError("batch_tiff_tiles", tile_width=width, tile_height=height,
+                         width=image.width, height=image.height)
+
+
+_TILE_WIDTH, _TILE_LENGTH = 322, 323
+# Tiles are multiples of 16 pixels and often larger than a small image (a 100 x 100 TIFF in
+# 256 x 256 tiles): up to this many pixels a tile is fine whatever the image.
+_TIFF_TILE_MIN_PIXELS = 1024 * 1024
 
 
 def _refuse_oversized(size, reduced):

@@ -23,6 +23,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from lib import i18n, preprocess, uploads
+from lib.errors import InputError
 from tests import hostile
 
 # Refusals happen from headers: the child allocates next to nothing for them.
@@ -73,6 +74,32 @@ def jpeg_declaring(width, height, mode="L"):
     frame = data.index(b"\xff\xc0")  # Baseline start of frame: length, precision, height, width.
     data[frame + 5 : frame + 9] = struct.pack(">HH", height, width)
     return bytes(data)
+
+
+def tiled_tiff(width, height, tile_width, tile_height, whole=False):
+    """A deflated gray TIFF of `width` x `height` in one tile of `tile_width` x `tile_height`,
+    written tag by tag (Pillow writes no tiles), with a kilobyte of pixel data (or, `whole`, the
+    whole tile's)."""
+    pixels = zlib.compress(b"\xc8" * (tile_width * tile_height if whole else 1024))
+    tags = [(256, 4, width), (257, 4, height), (258, 3, 8), (259, 3, 8), (262, 3, 1),
+            (277, 3, 1), (322, 4, tile_width), (323, 4, tile_height), (324, 4, None),
+            (325, 4, len(pixels))]
+    data_offset = 8 + 2 + 12 * len(tags) + 4
+    ifd = struct.pack("<H", len(tags))
+    for tag, kind, value in tags:
+        value = data_offset if value is None else value
+        ifd += struct.pack("<HHI" + ("HH" if kind == 3 else "I"), tag, kind, 1, value,
+                           *((0,) if kind == 3 else ()))
+    return b"II*\x00" + struct.pack("<I", 8) + ifd + struct.pack("<I", 0) + pixels
+
+
+def webp_declaring(width, height):
+    """A small lossless WebP inside an extended header that declares a `width` x `height`
+    canvas."""
+    small = _encoded(Image.new("L", (16, 16), 200), "WEBP", lossless=True)
+    canvas = bytes(4) + (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
+    body = b"WEBP" + b"VP8X" + struct.pack("<I", len(canvas)) + canvas + small[12:]
+    return b"RIFF" + struct.pack("<I", len(body)) + body
 
 
 def raw_zip(members):
@@ -212,6 +239,27 @@ def test_jpeg_declaring_more_than_photos_may_have_is_refused_unread(tmp_path):
     assert outcome.growth_mb < REFUSAL_BUDGET_MB
 
 
+def test_tiff_in_tiles_far_larger_than_the_image_is_refused_unread(tmp_path):
+    # libtiff decodes a tile at a time into a buffer of the tile's size: this 2 KB file of
+    # 16 x 16 pixels took 1 GB (a 65,535-pixel square tile would take 4 GB).
+    outcome = attempt_image(tmp_path, tiled_tiff(16, 16, 32768, 32768))
+    assert outcome.reason == "batch_tiff_tiles", outcome.traceback
+    assert outcome.message == (
+        "The TIFF image is 16 x 16 pixels but cut into tiles of 32,768 x 32,768, each decoded "
+        "whole into memory. Refused unread, as a possible decompression bomb. Save it again as "
+        "an ordinary PNG or TIFF.")
+    _assert_translated(outcome.reason, outcome.message, outcome.message_zh)
+    assert outcome.growth_mb < REFUSAL_BUDGET_MB
+
+
+def test_webp_canvas_beyond_pillows_own_limit_is_refused_unread(tmp_path):
+    outcome = attempt_image(tmp_path, webp_declaring(16383, 16383))
+    assert outcome.reason == "too_many_pixels", outcome.traceback
+    assert "claims 268,402,689 pixels, more than the limit of 40,000,000" in outcome.message
+    _assert_translated(outcome.reason, outcome.message, outcome.message_zh)
+    assert outcome.growth_mb < REFUSAL_BUDGET_MB
+
+
 # Batches.
 
 
@@ -307,4 +355,10 @@ def test_fixtures_declare_what_they_say():
     assert names == ["", "a.png"]
     image = Image.open(io.BytesIO(digit_jpeg((800, 600))))
     assert preprocess.decodes_reduced(image, digit_jpeg((800, 600)))
+    tiff = Image.open(io.BytesIO(tiled_tiff(16, 16, 32768, 32768)))
+    assert tiff.size == (16, 16) and tiff.tag_v2[322] == 32768
+    # An ordinary tiled TIFF (a tile larger than a small image, as 16-pixel multiples make
+    # them) is decoded: this one is a blank gray tile.
+    with pytest.raises(InputError, match="blank"):
+        preprocess.to_mnist(tiled_tiff(100, 100, 256, 256, whole=True))
     assert np.asarray(Image.open(io.BytesIO(digit_png()))).min() == 20
