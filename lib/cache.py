@@ -307,12 +307,8 @@ def pretrained_application(name):
 @st.cache_data(show_spinner=False, max_entries=32)
 def application_classify(name, digest, _data):
     """`lib.applications.classify` of an uploaded photo identified by its `digest`."""
-    import io
+    from lib import applications, preprocess
 
-    from PIL import Image
-
-    from lib import applications
-
-    with Image.open(io.BytesIO(_data)) as image:
-        image.load()
-        return applications.classify(pretrained_application(name), image, reachable=reachable)
+    # Opened like every upload: the app's formats only, bombs refused from the header.
+    image = preprocess.open_image(_data)
+    return applications.classify(pretrained_application(name), image, reachable=reachable)

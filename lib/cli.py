@@ -211,11 +211,16 @@ def run_train(arguments, argv):
     import tensorflow as tf
 
     from lib import data, models, training
+    from lib.errors import InputError
 
     source, path = (arguments.data, None)
     if arguments.data not in ("auto", "keras", "embedded"):
         source, path = "npz", arguments.data
-    mnist = data.load_mnist(source=source, path=path, seed=arguments.seed)
+    try:
+        mnist = data.load_mnist(source=source, path=path, seed=arguments.seed)
+    except (InputError, OSError) as error:  # A --data file that is missing or refused.
+        print(f"error: {printable(error)}", file=sys.stderr)
+        return 2
     for note in mnist.notes:
         print(f"note: {note}")
     print(f"data: {mnist.source} ({len(mnist.y_train)} training, {len(mnist.y_test)} test) "

@@ -38,11 +38,21 @@ _RUNNER = textwrap.dedent("""
     import json, resource, sys, time, traceback
     resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 
+    def _status_mb(field):
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+
     def _peak_mb():
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return _status_mb("VmHWM")
 
     {setup}
-    _base = _peak_mb()
+    # Linux resets the peak RSS (VmHWM) to what is resident now when told so: the growth is
+    # then the action's own peak, whatever setup (TensorFlow's import, a fixture) held before.
+    with open("/proc/self/clear_refs", "w") as clear_refs:
+        clear_refs.write("5")
+    _base = _status_mb("VmRSS")
     _started = time.perf_counter()
     _outcome = {{"raised": None, "reason": None, "message": None, "value": None}}
     try:
@@ -69,7 +79,7 @@ class Outcome:
         message: `str(error)` (English), or `None`.
         message_zh: The Chinese message, when the error has one.
         value: `repr` of what the action returned, when it did not raise.
-        growth_mb: How much the child's peak RSS grew during the action.
+        growth_mb: The child's peak RSS during the action, less its RSS just before it.
         peak_mb: The child's peak RSS.
         action_seconds: Wall-clock time of the action alone.
         seconds: Wall-clock time of the whole child (Python and imports included).

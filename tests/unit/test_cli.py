@@ -101,6 +101,16 @@ def test_train_from_an_npz(tmp_path, capsys):
     assert "data: npz (200 training, 50 test)" in capsys.readouterr().out
 
 
+def test_train_from_a_refused_npz_says_why(tmp_path, capsys):
+    path = tmp_path / "mnist.npz"
+    np.savez(path, x_train=np.zeros((5, 32, 32), np.uint8), y_train=np.zeros(5, np.uint8),
+             x_test=np.zeros((5, 28, 28), np.uint8), y_test=np.zeros(5, np.uint8))
+    assert cli.main(["train", "--preset", "mlp", "--data", str(path),
+                     "--out", str(tmp_path / "never.keras")]) == 2
+    assert "error: Expected x_train of shape (n, 28, 28)" in capsys.readouterr().err
+    assert not (tmp_path / "never.keras").exists()
+
+
 def test_file_names_cannot_forge_a_result_line_or_drive_the_terminal(num_draft, tmp_path, capsys):
     folder = tmp_path / "names"
     folder.mkdir()
