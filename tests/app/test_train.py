@@ -227,8 +227,8 @@ def test_a_run_at_the_time_limit_and_saves_that_are_refused(tmp_path, monkeypatc
     assert [e.value for e in app.error] == [i18n.text(
         "save.os_error", language, folder="` models `", cause="` Read-only file system `")]
     assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
-    runs = app.dataframe[0].value  # The run is in the table, stopped.
-    assert list(runs.iloc[:, 1]) == ["stopped" if language == "en" else "已停止"]
+    runs = app.dataframe[0].value  # The run is in the table, stopped at its time limit.
+    assert list(runs.iloc[:, 1]) == [i18n.text("train.status.timed_out", language)]
 
 
 # What /train refuses before a run starts: a stack over the budget, a bad mnist.npz.
