@@ -14,7 +14,6 @@ import math
 import os
 import re
 import socket
-import struct
 import threading
 import urllib.parse
 import zipfile
@@ -22,6 +21,7 @@ import zlib
 
 import numpy as np
 
+from lib import archives
 from lib.errors import InputError
 
 SOURCES = ("auto", "keras", "embedded", "npz")
@@ -232,8 +232,8 @@ def read_npz(contents, origin="mnist.npz"):
     if len(contents) > MAX_NPZ_BYTES:
         raise InputError("npz_too_large", size_mb=len(contents) / 2**20,
                          limit_mb=MAX_NPZ_BYTES / 2**20)
+    _check_zip_directory(contents)
     buffer = io.BytesIO(contents)
-    _check_zip_directory(buffer)
     try:
         archive = zipfile.ZipFile(buffer)
     except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError) as error:
@@ -294,24 +294,19 @@ def _shape_text(shape):
     return "(" + ", ".join(str(size) for size in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
-def _check_zip_directory(buffer):
+def _check_zip_directory(contents):
     """Refuses a zip whose directory is large before `zipfile` reads it.
 
-    Uses zipfile's own reader of the end-of-archive records (zip64 included), so
-    the size checked is the size `zipfile.ZipFile` would then read.
+    The end record is read as `zipfile` reads it (`lib.archives`), so the size checked is
+    the size `zipfile.ZipFile` would then read.
     """
-    try:
-        # A private helper, stable since Python 2; it reads only the archive's last bytes.
-        end = zipfile._EndRecData(buffer)
-    except (OSError, zipfile.BadZipFile, struct.error) as error:
-        raise InputError("npz_not_zip") from error
-    if not end:
+    directory = archives.declared_directory(contents)
+    if directory is None:
         raise InputError("npz_not_zip")
-    entries, size = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]
+    entries, size = directory
     if size > MAX_NPZ_DIRECTORY_BYTES or entries > 4 * len(NPZ_ARRAYS):
         raise InputError("npz_directory", entries=entries, size=size,
                          limit=MAX_NPZ_DIRECTORY_BYTES)
-    buffer.seek(0)
 
 
 def _npz_members(archive):

@@ -162,9 +162,9 @@ def keras_home():
     `KERAS_HOME` or `~/.keras` as Keras read it at import, or `/tmp/.keras`
     when that folder is not writable.
     """
-    from keras.src.backend import config
+    from lib import keras_internals  # Imports Keras: only when a page asks.
 
-    home = os.path.expanduser(config.keras_home())
+    home = os.path.expanduser(keras_internals.keras_home())
     if not os.access(home, os.W_OK):
         home = os.path.join("/tmp", ".keras")
     return home
@@ -244,11 +244,12 @@ def check_hashes(cache_files):
     Raises:
         ValueError: naming the file, where it is and what to do.
     """
-    from keras.src.utils.file_utils import validate_file
+    from lib import keras_internals  # Imports Keras: only when a page asks.
 
     for file in cache_files:
         path = cache_path(file)
-        if file.file_hash and os.path.exists(path) and not validate_file(path, file.file_hash):
+        if file.file_hash and os.path.exists(path) and not keras_internals.validate_file(
+                path, file.file_hash):
             raise ValueError(
                 f"The cached file {path} is incomplete or not the expected one (its hash is not "
                 f"{file.file_hash}). Delete it and run once online, or replace it with the file "

@@ -16,7 +16,7 @@ import numpy as np
 import tensorflow as tf
 from scipy import ndimage
 
-from lib import inference
+from lib import evaluation, inference, keras_internals
 
 # Layers whose output is a stack of feature maps a student can look at as images.
 CONV_LAYERS = (keras.layers.Conv2D, keras.layers.DepthwiseConv2D, keras.layers.SeparableConv2D)
@@ -77,17 +77,10 @@ class Explanation:
 
 
 @dataclasses.dataclass(frozen=True)
-class TestStatistics:
-    """How a model does on labelled digits.
+class TestStatistics(evaluation.Evaluation):
+    """How a model does on labelled digits: a `lib.evaluation.Evaluation`, and a 2-D map.
 
     Attributes:
-        labels: int `(n,)`, the true digits.
-        predictions: int `(n,)`.
-        confidences: float32 `(n,)`, the probability of each prediction.
-        confusion: int `(10, 10)`, `confusion[true, predicted]` counts.
-        per_digit: `{digit: (correct, total)}` (the shape `lib.charts.per_digit_accuracy` takes).
-        accuracy: Fraction of right answers.
-        mistakes: int array of the indices of wrong answers, most confident first.
         map_indices: int `(m,)`, the digits drawn on the 2-D map (at most `MAP_POINTS`).
         map_points: float32 `(m, 2)`, their penultimate-layer features projected
             on the first two principal components.
@@ -95,13 +88,6 @@ class TestStatistics:
         map_layer: The layer whose output was projected.
     """
 
-    labels: np.ndarray
-    predictions: np.ndarray
-    confidences: np.ndarray
-    confusion: np.ndarray
-    per_digit: dict
-    accuracy: float
-    mistakes: np.ndarray
     map_indices: np.ndarray
     map_points: np.ndarray
     explained_variance: np.ndarray
@@ -157,8 +143,7 @@ def _main_path(model):
         if id(tensor) in seen:
             continue
         seen.add(id(tensor))
-        operation, node_index, _ = tensor._keras_history
-        node = operation._inbound_nodes[node_index]
+        operation, node = keras_internals.producer(tensor)
         inputs = list(node.input_tensors)
         stack.extend(inputs)
         if isinstance(operation, keras.layers.InputLayer) or len(node.output_tensors) != 1:
@@ -481,45 +466,6 @@ def _scaled(values):
     return values / peak if peak > 0 else np.zeros_like(values)
 
 
-def confusion_matrix(labels, predictions, num_classes=10):
-    """Counts of each (true, predicted) pair.
-
-    Args:
-        labels: int array `(n,)` of true classes.
-        predictions: int array `(n,)` of predicted classes.
-        num_classes: Number of classes.
-
-    Returns:
-        int64 `(num_classes, num_classes)`: row = true class, column = prediction.
-
-    Raises:
-        ValueError: if the arrays differ in length or hold a class outside the range.
-    """
-    labels = np.asarray(labels, dtype=np.int64).reshape(-1)
-    predictions = np.asarray(predictions, dtype=np.int64).reshape(-1)
-    if labels.shape != predictions.shape:
-        raise ValueError(
-            "Expected one prediction per label. "
-            f"Received {labels.size} labels and {predictions.size} predictions."
-        )
-    both = np.concatenate([labels, predictions])
-    if both.size and (both.min() < 0 or both.max() >= num_classes):
-        raise ValueError(
-            f"Expected classes from 0 to {num_classes - 1}. "
-            f"Received values from {both.min()} to {both.max()}."
-        )
-    counts = np.bincount(labels * num_classes + predictions, minlength=num_classes**2)
-    return counts.reshape(num_classes, num_classes)
-
-
-def top_confusions(confusion, count=5):
-    """The most frequent wrong `(true, predicted, times)` triples, most frequent first."""
-    confusion = np.asarray(confusion)
-    wrong = [(int(true), int(predicted), int(confusion[true, predicted]))
-             for true, predicted in zip(*np.nonzero(confusion), strict=True) if true != predicted]
-    return sorted(wrong, key=lambda item: (-item[2], item[0], item[1]))[:count]
-
-
 def pca_2d(features):
     """Projects rows on their first two principal components (by SVD).
 
@@ -597,24 +543,13 @@ def test_statistics(model, images, labels, map_points=MAP_POINTS, seed=0):
             features.append(feature.numpy().reshape(len(feature), -1))
             outputs.append(output.numpy())
     probabilities = inference.as_probabilities(np.concatenate(outputs))
-    predictions = probabilities.argmax(axis=1)
-    confidences = probabilities.max(axis=1).astype(np.float32)
-    confusion = confusion_matrix(labels, predictions)
-    wrong = np.flatnonzero(predictions != labels)
-    mistakes = wrong[np.argsort(-confidences[wrong], kind="stable")]
+    scores = evaluation.evaluate(labels, probabilities.argmax(axis=1), probabilities.max(axis=1))
     sample = np.arange(len(labels))
     if len(sample) > map_points:
         sample = np.sort(np.random.default_rng(seed).choice(sample, map_points, replace=False))
     points, explained = pca_2d(np.concatenate(features)[sample])
     return TestStatistics(
-        labels=labels,
-        predictions=predictions,
-        confidences=confidences,
-        confusion=confusion,
-        per_digit={digit: (int(confusion[digit, digit]), int(confusion[digit].sum()))
-                   for digit in range(10) if confusion[digit].sum()},
-        accuracy=float(np.mean(predictions == labels)) if len(labels) else 0.0,
-        mistakes=mistakes,
+        **vars(scores),
         map_indices=sample,
         map_points=points,
         explained_variance=explained,

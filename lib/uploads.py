@@ -19,7 +19,7 @@ import zipfile
 
 import numpy as np
 
-from lib import inference, preprocess
+from lib import archives, inference, preprocess
 from lib.errors import InputError
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
@@ -257,7 +257,7 @@ class _Gathering:
         return None
 
     def _zip_plan(self, zip_name, data):
-        directory = _zip_directory(data)
+        directory = archives.declared_directory(data)
         if directory is not None:
             entries, directory_bytes = directory
             if entries > ZIP_MAX_MEMBERS:
@@ -278,7 +278,7 @@ class _Gathering:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
                 struct.error) as error:
             if directory is not None:
-                self.used_files += directory[1] // _DIRECTORY_ENTRY_MIN_BYTES
+                self.used_files += directory[1] // archives.DIRECTORY_ENTRY_MIN_BYTES
             raise InputError("zip_unreadable", detail=str(error) or type(error).__name__) from None
         try:
             _check_zip(members)
@@ -360,29 +360,6 @@ def _skip_reason(name):
     if not name.lower().endswith(IMAGE_EXTENSIONS):
         return "not_image"
     return None
-
-
-# A directory entry's fixed part: a directory of n bytes holds at most n / 46 entries.
-_DIRECTORY_ENTRY_MIN_BYTES = 46
-_END_OF_DIRECTORY = struct.Struct("<4s4H2LH")  # Signature, disks, entries, size, offset, comment.
-_ZIP64_END_OF_DIRECTORY = struct.Struct("<4sQ2H2L4Q")
-_ZIP64_LOCATOR_SIZE = 20
-
-
-def _zip_directory(data):
-    """`(entries, directory bytes)` that a zip's end record declares, read as `zipfile` finds it
-    (the last end record in the file), or `None` if there is none (`zipfile` then says why)."""
-    start = data.rfind(b"PK\x05\x06", max(0, len(data) - _END_OF_DIRECTORY.size - 65535))
-    if start < 0 or len(data) - start < _END_OF_DIRECTORY.size:
-        return None
-    fields = _END_OF_DIRECTORY.unpack_from(data, start)
-    entries, size = fields[4], fields[5]
-    zip64 = start - _ZIP64_LOCATOR_SIZE - _ZIP64_END_OF_DIRECTORY.size
-    locator = data[start - _ZIP64_LOCATOR_SIZE : start - _ZIP64_LOCATOR_SIZE + 4]
-    if zip64 >= 0 and locator == b"PK\x06\x07" and data[zip64 : zip64 + 4] == b"PK\x06\x06":
-        fields = _ZIP64_END_OF_DIRECTORY.unpack_from(data, zip64)
-        entries, size = fields[7], fields[8]
-    return entries, size
 
 
 def _member_reader(archive, info):

@@ -449,3 +449,13 @@ def test_layer_names_must_be_names(name):
     config["config"]["layers"][1]["config"]["name"] = name
     with pytest.raises(InputError, match="has a name that is not a layer name"):
         model_budget.cost(config)
+
+
+def test_keras_archive_with_a_huge_directory_is_refused_unparsed(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for index in range(20_000):  # A 1 MB directory of empty entries.
+            archive.writestr(f"{index}", b"")
+    outcome = refused(buffer.getvalue(), tmp_path)
+    assert outcome.reason == "model_members" and "20,000 entries" in outcome.message
+    assert outcome.action_seconds < 0.5
