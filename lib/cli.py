@@ -15,7 +15,6 @@ version folder of a model's base path, and prints its serving signature.
 import argparse
 import collections
 import dataclasses
-import datetime
 import json
 import math
 import os
@@ -207,8 +206,6 @@ def _as_json(result):
 
 
 def run_train(arguments, argv):
-    import keras
-    import tensorflow as tf
 
     from lib import data, models, training
     from lib.errors import InputError
@@ -239,33 +236,8 @@ def run_train(arguments, argv):
     print(f"test accuracy: {result.test_accuracy:.4f} on {len(mnist.y_test)} held-out digits "
           f"({result.seconds:.0f} s)")
     out = models.save_model(result.model, arguments.out)
-    card = {
-        "model": out.name,
-        "preset": config.preset,
-        "parameters": int(result.model.count_params()),
-        "data_source": mnist.source,
-        "data_origin": os.path.basename(mnist.origin),
-        "split": {
-            "train": len(mnist.y_train), "test": len(mnist.y_test), "seed": mnist.seed,
-            "validation_split": config.validation_split, "train_size": config.train_size,
-        },
-        "epochs": config.epochs,
-        "batch_size": config.batch_size,
-        "optimizer": {"name": config.optimizer, **optimizer_arguments},
-        "augmentation": (
-            "random rotation (up to about 10 degrees), translation (10%), zoom (10%), "
-            "stroke thickness (2 x 2 dilation or erosion)" if config.augment else "none"
-        ),
-        "test_accuracy": round(result.test_accuracy, 4),
-        "test_loss": round(result.test_loss, 4),
-        "final_epoch": result.history[-1] if result.history else {},
-        "training_seconds": round(result.seconds, 1),
-        "keras_version": keras.__version__,
-        "tensorflow_version": tf.__version__,
-        "date": datetime.date.today().isoformat(),
-        "command": "python -m lib.cli train " + shlex.join(argv[1:] if argv[:1] == ["train"]
-                                                          else argv),
-    }
+    command = "python -m lib.cli train " + shlex.join(argv[1:] if argv[:1] == ["train"] else argv)
+    card = training.model_card(config, mnist, result, out.name, command=command)
     models.write_card(card, out.with_suffix(".json"))
     print(f"saved {out} and {out.with_suffix('.json').name}")
     return 0
