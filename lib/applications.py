@@ -15,7 +15,7 @@ import threading
 
 import numpy as np
 
-from lib import datasets
+from lib import datasets, registry
 from lib.datasets import CacheFile
 
 _APPLICATIONS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/"
@@ -110,9 +110,7 @@ def get_spec(name):
     Raises:
         ValueError: for a name not in `APPLICATIONS`.
     """
-    if name not in APPLICATIONS:
-        raise ValueError(f"Unknown application: {name!r}. Expected one of {sorted(APPLICATIONS)}.")
-    return APPLICATIONS[name]
+    return registry.get(APPLICATIONS, name, "application")
 
 
 def keras_module(name):

@@ -21,7 +21,7 @@ import zlib
 
 import numpy as np
 
-from lib import archives
+from lib import archives, registry
 from lib.errors import InputError
 
 SOURCES = ("auto", "keras", "embedded", "npz")
@@ -84,8 +84,7 @@ def load_mnist(source="auto", path=None, seed=DEFAULT_SEED, allow_download=True)
         ValueError: for an unknown `source`, or when the asked-for source is
             unavailable (with the reason and how to fix it).
     """
-    if source not in SOURCES:
-        raise ValueError(f"Unknown MNIST source: {source!r}. Expected one of {SOURCES}.")
+    registry.get(SOURCES, source, "MNIST source")
     if source == "npz" or (source == "auto" and path):
         if not path:
             raise ValueError("The 'npz' source needs a path to an mnist.npz file.")

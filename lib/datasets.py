@@ -15,7 +15,7 @@ import urllib.parse
 
 import numpy as np
 
-from lib import data
+from lib import data, registry
 
 _TF_DATASETS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
@@ -151,9 +151,7 @@ def get_spec(name):
     Raises:
         ValueError: for a name not in `DATASETS`.
     """
-    if name not in DATASETS:
-        raise ValueError(f"Unknown dataset: {name!r}. Expected one of {sorted(DATASETS)}.")
-    return DATASETS[name]
+    return registry.get(DATASETS, name, "dataset")
 
 
 def keras_home():

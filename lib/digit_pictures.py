@@ -11,6 +11,8 @@ import io
 import numpy as np
 from PIL import Image, ImageFilter
 
+from lib import registry
+
 # Ballpoint and felt-tip colours (RGB in [0, 1]) a photo's ink is drawn from.
 INK_COLOURS = {
     "blue": (0.10, 0.15, 0.50),
@@ -91,7 +93,4 @@ def render(ink, rendering, rng):
     Raises:
         ValueError: for an unknown rendering.
     """
-    if rendering not in RENDERINGS:
-        raise ValueError(
-            f"Unknown rendering: {rendering!r}. Expected one of {sorted(RENDERINGS)}.")
-    return RENDERINGS[rendering](ink, rng)
+    return registry.get(RENDERINGS, rendering, "rendering")(ink, rng)

@@ -24,8 +24,9 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from lib import models
+from lib import models, registry
 from lib.errors import InputError
+from lib.registry import Argument
 
 DIGIT_SHAPE = (28, 28)
 
@@ -50,38 +51,8 @@ class LayerArgumentError(InputError):
     text_prefix = "layers.error."
 
 
-def _lookup(registry, name, what):
-    if name not in registry:
-        raise ValueError(f"Unknown {what}: {name!r}. Expected one of {sorted(registry)}.")
-    return registry[name]
-
-
 # ---------------------------------------------------------------------------
 # Layers
-
-
-@dataclasses.dataclass(frozen=True)
-class Argument:
-    """One argument of a layer or an activation, as a widget should offer it.
-
-    Attributes:
-        name: The Keras argument name (`"kernel_size"`).
-        kind: `"int"`, `"float"`, `"bool"`, `"choice"`, `"pair"` (two ints),
-            or `"pair_or_none"` (two ints, or `None` for Keras's default).
-        default: The value the explorer starts from.
-        minimum: Smallest value a widget offers (numbers and pairs).
-        maximum: Largest value a widget offers.
-        step: Widget step for floats.
-        choices: The values of a `"choice"`.
-    """
-
-    name: str
-    kind: str
-    default: object
-    minimum: float | None = None
-    maximum: float | None = None
-    step: float | None = None
-    choices: tuple = ()
 
 
 ACTIVATION_CHOICES = (None, "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus")
@@ -150,7 +121,8 @@ def default_arguments(layer_type):
     Raises:
         ValueError: for an unknown layer type (listing the known ones).
     """
-    return {argument.name: argument.default for argument in _lookup(LAYERS, layer_type, "layer")}
+    return {argument.name: argument.default
+            for argument in registry.get(LAYERS, layer_type, "layer")}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -221,7 +193,8 @@ def _initializer(name, seed):
 
 def _clean_arguments(layer_type, arguments):
     """The explorer's arguments checked and completed with defaults."""
-    specification = {argument.name: argument for argument in _lookup(LAYERS, layer_type, "layer")}
+    specification = {argument.name: argument
+                     for argument in registry.get(LAYERS, layer_type, "layer")}
     unknown = set(arguments) - set(specification)
     if unknown:
         raise ValueError(
@@ -235,10 +208,7 @@ def _clean_arguments(layer_type, arguments):
             value = _pair(value, name)
         elif argument.kind == "choice":
             value = tuple(value) if isinstance(value, list) else value
-            if value not in argument.choices:
-                raise ValueError(
-                    f"Unknown {name}: {value!r}. Expected one of {list(argument.choices)}."
-                )
+            registry.get(argument.choices, value, name)
         cleaned[name] = value
     return cleaned
 
@@ -513,7 +483,7 @@ def conv_preset(name):
     Raises:
         ValueError: for an unknown preset (listing the known ones).
     """
-    return np.asarray(_lookup(CONV_PRESETS, name, "kernel preset"), dtype=np.float32)
+    return np.asarray(registry.get(CONV_PRESETS, name, "kernel preset"), dtype=np.float32)
 
 
 def apply_kernel(digit, kernel, bias=0.0, activation=None):
@@ -534,10 +504,7 @@ def apply_kernel(digit, kernel, bias=0.0, activation=None):
     kernel = np.asarray(kernel, dtype=np.float32)
     if kernel.shape != (3, 3):
         raise ValueError(f"Expected a 3 x 3 kernel. Received shape {kernel.shape}.")
-    if activation not in ACTIVATION_CHOICES:
-        raise ValueError(
-            f"Unknown activation: {activation!r}. Expected one of {list(ACTIVATION_CHOICES)}."
-        )
+    registry.get(ACTIVATION_CHOICES, activation, "activation")
     conv = layers.Conv2D(1, kernel_size=(3, 3), padding="same", activation=activation)
     conv.build((1, 28, 28, 1))
     # Keras keeps a Conv2D kernel as (height, width, input channels, filters).
@@ -640,7 +607,7 @@ def build_way(way):
     Raises:
         ValueError: for an unknown way (listing the known ones).
     """
-    code = _lookup(BUILD_WAYS, way, "way of building a model")
+    code = registry.get(BUILD_WAYS, way, "way of building a model")
     namespace = {"keras": keras, "layers": layers}
     exec(code, namespace)  # Only the constant strings above are ever run.
     model = namespace["model"]
@@ -700,7 +667,7 @@ def activation_arguments(name, arguments=None):
     Raises:
         ValueError: for an unknown activation or argument.
     """
-    specification = _lookup(ACTIVATIONS, name, "activation")
+    specification = registry.get(ACTIVATIONS, name, "activation")
     known = {argument.name: argument.default for argument in specification.arguments}
     arguments = dict(arguments or {})
     unknown = set(arguments) - set(known)
@@ -737,8 +704,8 @@ def activation_curve(name, arguments=None, x_min=-5.0, x_max=5.0, num=401):
     """
     if not x_min < x_max:
         raise ValueError(f"Expected x_min < x_max. Received x_min={x_min}, x_max={x_max}.")
-    function = ACTIVATIONS[name].function if name in ACTIVATIONS else None
-    merged = activation_arguments(name, arguments)
+    merged = activation_arguments(name, arguments)  # Refuses an unknown name first.
+    function = ACTIVATIONS[name].function
     x = tf.constant(np.linspace(x_min, x_max, num, dtype=np.float32))
     with tf.GradientTape() as tape:
         tape.watch(x)
@@ -856,8 +823,8 @@ def optimizer_defaults(surface, optimizer):
     Raises:
         ValueError: for an unknown surface or optimizer (listing the known ones).
     """
-    specification = _lookup(SURFACES, surface, "surface")
-    entry = _lookup(models.OPTIMIZERS, optimizer, "optimizer")
+    specification = registry.get(SURFACES, surface, "surface")
+    entry = registry.get(models.OPTIMIZERS, optimizer, "optimizer")
     return {**entry["defaults"], "lr": specification.learning_rates[optimizer]}
 
 
@@ -870,7 +837,7 @@ def surface_grid(name, num=100):
     Raises:
         ValueError: for an unknown surface (listing the known ones).
     """
-    surface = _lookup(SURFACES, name, "surface")
+    surface = registry.get(SURFACES, name, "surface")
     xs = np.linspace(*surface.x_range, num)
     ys = np.linspace(*surface.y_range, num)
     grid_x, grid_y = np.meshgrid(xs, ys)
@@ -904,7 +871,7 @@ def optimizer_code(name, **arguments):
     `decay` becomes an `InverseTimeDecay` schedule: Keras 2's `lr / (1 + decay * t)`.
     """
     key = str(name).lower()
-    entry = _lookup(models.OPTIMIZERS, key, "optimizer")
+    entry = registry.get(models.OPTIMIZERS, key, "optimizer")
     merged = {**entry["defaults"], **arguments}
     lr, decay = merged.pop("lr"), merged.pop("decay")
     if decay:
@@ -941,7 +908,7 @@ def optimizer_path(surface, optimizer, steps=150, **arguments):
     Raises:
         ValueError: for an unknown surface, optimizer or argument, or steps < 1.
     """
-    specification = _lookup(SURFACES, surface, "surface")
+    specification = registry.get(SURFACES, surface, "surface")
     if steps < 1:
         raise ValueError(f"Expected steps >= 1. Received steps={steps}.")
     instance = models.make_optimizer(optimizer, **arguments)

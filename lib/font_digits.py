@@ -20,6 +20,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from scipy import ndimage
 
+from lib import registry
+
 FONT_DIRECTORY = pathlib.Path("/usr/share/fonts/truetype")
 # Each font's file under `FONT_DIRECTORY`, and the Debian package that installs it.
 FONTS = {
@@ -64,9 +66,7 @@ def font_path(name):
         ValueError: for an unknown font.
         FileNotFoundError: if it is not installed, naming the package to install.
     """
-    if name not in FONTS:
-        raise ValueError(f"Unknown font: {name!r}. Expected one of {sorted(FONTS)}.")
-    relative, package = FONTS[name]
+    relative, package = registry.get(FONTS, name, "font")
     path = FONT_DIRECTORY / relative
     if not path.exists():
         raise FileNotFoundError(

@@ -16,7 +16,7 @@ import numpy as np
 import tensorflow as tf
 from scipy import ndimage
 
-from lib import evaluation, inference, keras_internals
+from lib import evaluation, inference, keras_internals, registry
 
 # Layers whose output is a stack of feature maps a student can look at as images.
 CONV_LAYERS = (keras.layers.Conv2D, keras.layers.DepthwiseConv2D, keras.layers.SeparableConv2D)
@@ -262,12 +262,7 @@ def first_conv_kernels(model):
 
 
 def _layer(model, name):
-    for layer in _inspector(model).layers:
-        if layer.name == name:
-            return layer
-    raise ValueError(
-        f"Unknown layer: {name!r}. Expected one of {[layer.name for layer in model.layers]}."
-    )
+    return registry.get({layer.name: layer for layer in _inspector(model).layers}, name, "layer")
 
 
 def filter_pattern(model, layer_name, filter_index, steps=FILTER_STEPS, seed=0):

@@ -12,7 +12,7 @@ import copy
 import functools
 import math
 
-from lib import i18n, model_budget
+from lib import i18n, model_budget, registry
 
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
@@ -107,9 +107,7 @@ def preset(name):
     Raises:
         ValueError: for an unknown preset.
     """
-    if name not in PRESETS:
-        raise ValueError(f"Unknown preset: {name!r}. Expected one of {sorted(PRESETS)}.")
-    return copy.deepcopy(PRESETS[name])
+    return copy.deepcopy(registry.get(PRESETS, name, "preset"))
 
 
 def new_layer(layer_type):
@@ -440,10 +438,9 @@ def keras_code(stack, style="sequential"):
     Raises:
         ValueError: for an unknown style, or an invalid spec.
     """
-    if style not in CODE_STYLES:
-        raise ValueError(f"Unknown code style: {style!r}. Expected one of {sorted(CODE_STYLES)}.")
+    write = registry.get(CODE_STYLES, style, "code style")
     lines = [layer_code(spec) for spec in normalize(stack)]
-    return "import keras\nfrom keras import layers\n\n" + CODE_STYLES[style](lines)
+    return "import keras\nfrom keras import layers\n\n" + write(lines)
 
 
 def to_query(stack):

@@ -15,6 +15,7 @@ import tempfile
 import keras
 from keras import layers
 
+from lib import registry
 from lib.model_files import load_model  # noqa: F401  (part of this module's API)
 
 INPUT_SHAPE = (28, 28, 1)
@@ -95,9 +96,7 @@ def build_model(preset="tutorial_cnn"):
     Raises:
         ValueError: for an unknown preset.
     """
-    if preset not in PRESETS:
-        raise ValueError(f"Unknown preset: {preset!r}. Expected one of {sorted(PRESETS)}.")
-    return PRESETS[preset]()
+    return registry.get(PRESETS, preset, "preset")()
 
 
 # Each optimizer's arguments, with the tutorial's Keras 2 names and defaults.
@@ -154,11 +153,9 @@ def make_optimizer(name, **kwargs):
         ValueError: for an unknown optimizer or an argument it does not take.
     """
     key = str(name).lower()
-    if key not in OPTIMIZERS:
-        raise ValueError(f"Unknown optimizer: {name!r}. Expected one of {sorted(OPTIMIZERS)}.")
+    entry = registry.get(OPTIMIZERS, key, "optimizer")
     if "learning_rate" in kwargs:
         kwargs["lr"] = kwargs.pop("learning_rate")
-    entry = OPTIMIZERS[key]
     unknown = kwargs.keys() - entry["defaults"].keys()
     if unknown:
         raise ValueError(

@@ -23,6 +23,8 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw
 
+from lib import registry
+
 CANVAS_SIZE = 280
 # A sample's seed picks its style's variations; training and the benchmark use disjoint seeds.
 TRAINING_SEEDS = range(0, 1_000_000)
@@ -257,8 +259,7 @@ def style_names(digit=None):
 
 
 def _check_style(style):
-    if style not in STYLES:
-        raise ValueError(f"Unknown style: {style!r}. Expected one of {sorted(STYLES)}.")
+    registry.get(STYLES, style, "style")
 
 
 def _check_seed(seed):
