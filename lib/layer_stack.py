@@ -12,7 +12,8 @@ import copy
 import functools
 import math
 
-from lib import i18n, model_budget, registry
+from lib import model_budget, registry
+from lib.errors import InputError
 
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
@@ -81,24 +82,25 @@ PRESETS = {
 }
 
 
-class StackError(ValueError):
+class StackError(InputError):
     """A layer stack that cannot be built or trained, explained in plain words.
 
     `str(error)` is the English message; `error.message(language)` gives it in
     the user's language. `reason` is a key suffix in `lib.i18n`
-    (`"train.stack.error." + reason`), `details` fill its placeholders, and
-    `index` is the 1-based position of the offending layer (or `None`).
+    (`"train.stack.error." + reason`), `details` fill its placeholders (`index`
+    among them), and `index` is the 1-based position of the offending layer (or `None`).
+
+    Args:
+        reason: Why the stack cannot work, e.g. `"shrinks"` or `"needs_flatten"`.
+        index: The 1-based position of the offending layer, or `None`.
+        **details: Values for the message's placeholders.
     """
 
-    def __init__(self, reason, index=None, **details):
-        self.reason = reason
-        self.index = index
-        self.details = {"index": index, **details}
-        super().__init__(self.message("en"))
+    text_prefix = "train.stack.error."
 
-    def message(self, language):
-        """Returns the message in `language` (`"en"` or `"zh"`)."""
-        return i18n.text("train.stack.error." + self.reason, language, **self.details)
+    def __init__(self, reason, index=None, **details):
+        self.index = index
+        super().__init__(reason, index=index, **details)
 
 
 def preset(name):

@@ -1,6 +1,6 @@
 import pytest
 
-from lib import layer_stack
+from lib import errors, layer_stack
 
 
 def _output():
@@ -108,6 +108,7 @@ def test_errors_translate():
     with pytest.raises(layer_stack.StackError) as caught:
         layer_stack.summarize([{"type": "Flatten"}, {"type": "MaxPooling2D"}, _output()])
     assert caught.value.index == 2
+    assert isinstance(caught.value, errors.InputError)  # One error family, its own texts.
     assert "Flatten" in caught.value.message("zh") and "第 2 层" in caught.value.message("zh")
 
 
