@@ -24,7 +24,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from lib import models, registry
+from lib import layer_stack, models, registry
 from lib.errors import InputError
 from lib.registry import Argument
 
@@ -516,59 +516,12 @@ def apply_kernel(digit, kernel, bias=0.0, activation=None):
 # ---------------------------------------------------------------------------
 # Three ways to build a model
 
-# The tutorial's CNN written three ways; each string is run as shown by `build_three_ways`.
+# The tutorial's CNN written three ways, as /train writes a stack's code (`lib.layer_stack`);
+# `build_three_ways` runs each string as shown.
 BUILD_WAYS = {
-    "sequential_list": '''model = keras.Sequential(
-    [
-        keras.Input(shape=(28, 28, 1)),
-        layers.Conv2D(32, kernel_size=(5, 5), padding="same", activation="relu"),
-        layers.MaxPooling2D(pool_size=(2, 2)),
-        layers.Conv2D(64, kernel_size=(5, 5), padding="same", activation="relu"),
-        layers.MaxPooling2D(pool_size=(2, 2)),
-        layers.Conv2D(128, kernel_size=(3, 3), padding="same", activation="relu"),
-        layers.MaxPooling2D(pool_size=(2, 2)),
-        layers.Conv2D(128, kernel_size=(3, 3), padding="same", activation="relu"),
-        layers.MaxPooling2D(pool_size=(2, 2)),
-        layers.Flatten(),
-        layers.Dense(1024, activation="relu"),
-        layers.Dropout(0.5),
-        layers.Dense(512, activation="relu"),
-        layers.Dropout(0.5),
-        layers.Dense(10, activation="softmax"),
-    ]
-)''',
-    "sequential_add": '''model = keras.Sequential()
-model.add(keras.Input(shape=(28, 28, 1)))
-model.add(layers.Conv2D(32, kernel_size=(5, 5), padding="same", activation="relu"))
-model.add(layers.MaxPooling2D(pool_size=(2, 2)))
-model.add(layers.Conv2D(64, kernel_size=(5, 5), padding="same", activation="relu"))
-model.add(layers.MaxPooling2D(pool_size=(2, 2)))
-model.add(layers.Conv2D(128, kernel_size=(3, 3), padding="same", activation="relu"))
-model.add(layers.MaxPooling2D(pool_size=(2, 2)))
-model.add(layers.Conv2D(128, kernel_size=(3, 3), padding="same", activation="relu"))
-model.add(layers.MaxPooling2D(pool_size=(2, 2)))
-model.add(layers.Flatten())
-model.add(layers.Dense(1024, activation="relu"))
-model.add(layers.Dropout(0.5))
-model.add(layers.Dense(512, activation="relu"))
-model.add(layers.Dropout(0.5))
-model.add(layers.Dense(10, activation="softmax"))''',
-    "functional": '''inputs = keras.Input(shape=(28, 28, 1))
-x = layers.Conv2D(32, kernel_size=(5, 5), padding="same", activation="relu")(inputs)
-x = layers.MaxPooling2D(pool_size=(2, 2))(x)
-x = layers.Conv2D(64, kernel_size=(5, 5), padding="same", activation="relu")(x)
-x = layers.MaxPooling2D(pool_size=(2, 2))(x)
-x = layers.Conv2D(128, kernel_size=(3, 3), padding="same", activation="relu")(x)
-x = layers.MaxPooling2D(pool_size=(2, 2))(x)
-x = layers.Conv2D(128, kernel_size=(3, 3), padding="same", activation="relu")(x)
-x = layers.MaxPooling2D(pool_size=(2, 2))(x)
-x = layers.Flatten()(x)
-x = layers.Dense(1024, activation="relu")(x)
-x = layers.Dropout(0.5)(x)
-x = layers.Dense(512, activation="relu")(x)
-x = layers.Dropout(0.5)(x)
-outputs = layers.Dense(10, activation="softmax")(x)
-model = keras.Model(inputs=inputs, outputs=outputs)''',
+    way: layer_stack.keras_code(layer_stack.preset("tutorial_cnn"), style, imports=False)
+    for way, style in (("sequential_list", "sequential"), ("sequential_add", "add"),
+                       ("functional", "functional"))
 }
 
 
@@ -609,7 +562,7 @@ def build_way(way):
     """
     code = registry.get(BUILD_WAYS, way, "way of building a model")
     namespace = {"keras": keras, "layers": layers}
-    exec(code, namespace)  # Only the constant strings above are ever run.
+    exec(code, namespace)  # Only the code written above from the tutorial's preset is run.
     model = namespace["model"]
     return BuiltModel(way, code, summary_rows(model), int(model.count_params()))
 

@@ -426,23 +426,24 @@ def _functional_code(lines):
 CODE_STYLES = {"sequential": _sequential_code, "add": _add_code, "functional": _functional_code}
 
 
-def keras_code(stack, style="sequential"):
+def keras_code(stack, style="sequential", imports=True):
     """The Keras code that builds this stack, in one of the tutorial's three ways.
 
     Args:
         stack: A list of layer specs (normalised first).
         style: `"sequential"` (a list), `"add"` (`model.add(...)`) or
             `"functional"` (`keras.Input` and calls).
+        imports: Start with `import keras` and `from keras import layers`.
 
     Returns:
-        Python source starting with the imports.
+        Python source that leaves the model in `model`.
 
     Raises:
         ValueError: for an unknown style, or an invalid spec.
     """
     write = registry.get(CODE_STYLES, style, "code style")
     lines = [layer_code(spec) for spec in normalize(stack)]
-    return "import keras\nfrom keras import layers\n\n" + write(lines)
+    return ("import keras\nfrom keras import layers\n\n" if imports else "") + write(lines)
 
 
 def to_query(stack):

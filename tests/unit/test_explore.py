@@ -230,6 +230,12 @@ def test_three_ways_build_the_same_tutorial_cnn():
     assert built[0].rows == explore.summary_rows(models.tutorial_cnn())
     assert "model.add(layers.Dense(10, activation=\"softmax\"))" in built[1].code
     assert "keras.Model(inputs=inputs, outputs=outputs)" in built[2].code
+    # The code /train writes for the tutorial preset, without its imports.
+    assert built[0].code.splitlines()[:4] == [
+        "model = keras.Sequential(", "    [", "        keras.Input(shape=(28, 28, 1)),",
+        '        layers.Conv2D(32, kernel_size=(5, 5), padding="same", activation="relu"),']
+    assert built[2].code.splitlines()[1] == (
+        'x = layers.Conv2D(32, kernel_size=(5, 5), padding="same", activation="relu")(inputs)')
 
 
 # Activations --------------------------------------------------------------------------------
