@@ -14,7 +14,18 @@ import uuid
 import numpy as np
 import streamlit as st
 
-from lib import cache, data, i18n, jobs, layer_stack, models, session, train_charts, training
+from lib import (
+    cache,
+    data,
+    i18n,
+    jobs,
+    layer_stack,
+    models,
+    session,
+    train_charts,
+    train_settings,
+    training,
+)
 from lib.errors import InputError
 
 session.init_state()
@@ -41,7 +52,7 @@ owner = state["train_owner"]
 
 # The first visit of this session takes its settings (and a running job) from the link.
 if state["train_settings"] is None:
-    settings, ignored = training.settings_from_query(st.query_params.to_dict())
+    settings, ignored = train_settings.from_query(st.query_params.to_dict())
     stack = layer_stack.preset(settings["preset"])
     if "stack" in st.query_params:
         try:
@@ -164,7 +175,7 @@ with fit_settings:
                                key=widget("optimizer", settings["optimizer"]))
     if optimizer != settings["optimizer"]:
         settings["optimizer"] = optimizer
-        settings["optimizer_arguments"] = dict(models.OPTIMIZERS[optimizer]["defaults"])
+        settings["optimizer_arguments"] = train_settings.optimizer_defaults(optimizer)
     for name, value in list(settings["optimizer_arguments"].items()):
         key = widget(f"opt_{optimizer}_{name}", value)
         if isinstance(value, bool):
@@ -173,14 +184,16 @@ with fit_settings:
             settings["optimizer_arguments"][name] = left.number_input(
                 name, min_value=0.0, format="%g", step=None, key=key)
     left.caption(t("train.loss"))
-    settings["epochs"] = right.number_input(t("train.epochs"), 1, 100,
+    epochs, batch, split = (train_settings.SETTINGS[name] for name in (
+        "epochs", "batch_size", "validation_split"))
+    settings["epochs"] = right.number_input(t("train.epochs"), epochs.low, epochs.high,
                                             key=widget("epochs", settings["epochs"]))
-    settings["batch_size"] = right.number_input(t("train.batch_size"), 1, 2048,
+    settings["batch_size"] = right.number_input(t("train.batch_size"), batch.low, batch.high,
                                                 key=widget("batch_size", settings["batch_size"]))
     settings["validation_split"] = right.slider(
-        t("train.validation_split"), 0.0, 0.5, step=0.05,
+        t("train.validation_split"), split.low, split.high, step=0.05,
         key=widget("validation_split", settings["validation_split"]))
-    sources = ["embedded", "keras", "npz"]
+    sources = list(train_settings.DATA_CHOICES)
     settings["data"] = right.radio(t("train.data"), sources, horizontal=True,
                                    format_func=lambda s: t(f"train.data.{s}"),
                                    key=widget("data", settings["data"]))
@@ -216,7 +229,7 @@ with fit_settings:
                                        settings["augment"]), help=t("train.augment_help"))
 
 # The link reproduces this setup.
-query = training.settings_to_query(settings)
+query = train_settings.to_query(settings)
 if problem is None:
     query["stack"] = layer_stack.to_query(stack)
 # It also keeps this tab's id, so that a reload takes its run back (not in a model's card).
@@ -235,7 +248,7 @@ def describe_seconds(seconds):
 # What the run would cost on this server: over the budget, it cannot start.
 run_problem = None
 if problem is None and mnist is not None:
-    estimate = training.estimate_run(cost, training.config_from_settings(settings),
+    estimate = training.estimate_run(cost, train_settings.to_config(settings),
                                      len(mnist.y_train), len(mnist.y_test))
     try:
         training.check_budget(estimate)
@@ -255,9 +268,9 @@ unchanged = problem is None and layer_stack.normalize(stack) == layer_stack.norm
 if st.button(t("train.start"), icon=":material/play_arrow:", type="primary", key="train_start",
              disabled=problem is not None or mnist is None or active is not None
              or run_problem is not None) and run_problem is None:
-    config = training.config_from_settings(settings)
+    config = train_settings.to_config(settings)
     name = f"{settings['preset'] if unchanged else 'custom'}-{datetime.datetime.now():%H%M%S}"
-    command = training.cli_command(settings) if unchanged else "/train?" + "&".join(
+    command = train_settings.cli_command(settings) if unchanged else "/train?" + "&".join(
         f"{key}={value}" for key, value in query.items())
     watch = mnist.x_test[[int(np.flatnonzero(mnist.y_test == digit)[0]) for digit in range(10)]]
     specs = layer_stack.normalize(stack)

@@ -26,7 +26,10 @@ import unicodedata
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-def main(argv=None):
+def build_parser():
+    """The parser of `python -m lib.cli`: `predict`, `train` and `export`."""
+    from lib import train_settings  # Imports Keras, as every command does.
+
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -36,22 +39,9 @@ def main(argv=None):
     predict.add_argument("--json", action="store_true", help="JSON lines with all probabilities")
 
     train = commands.add_parser("train", help="train a model, as the tutorial's script did")
-    train.add_argument("--preset", default="tutorial_cnn",
-                       choices=["tutorial_cnn", "small_cnn", "mlp"])
-    train.add_argument("--epochs", type=int, default=5)
-    train.add_argument("--batch-size", type=int, default=64)
-    train.add_argument("--optimizer", default="adam", choices=["sgd", "rmsprop", "adagrad", "adam"])
-    train.add_argument("--learning-rate", "--lr", type=float, dest="lr")
-    train.add_argument("--momentum", type=float)
-    train.add_argument("--decay", type=float)
-    train.add_argument("--nesterov", action="store_true", default=None)
-    train.add_argument("--rho", type=float)
-    train.add_argument("--epsilon", type=float)
+    train_settings.add_cli_arguments(train)  # The page's settings, defaults and bounds.
     train.add_argument("--data", default="auto",
                        help="auto, keras, embedded, or the path of an mnist.npz")
-    train.add_argument("--train-size", type=int, help="train on a stratified subset")
-    train.add_argument("--validation-split", type=float, default=0.1)
-    train.add_argument("--augment", action="store_true", help="shifts, rotations, zoom, strokes")
     train.add_argument("--seed", type=int, default=1234)
     train.add_argument("--out", default="model.keras", help=".keras (or .h5) file to write")
 
@@ -61,8 +51,11 @@ def main(argv=None):
                         help="the model's base path, e.g. exports/digits")
     export.add_argument("--version", type=int, default=1,
                         help="the version folder to write under DIR (default: 1)")
+    return parser
 
-    arguments = parser.parse_args(argv)
+
+def main(argv=None):
+    arguments = build_parser().parse_args(argv)
     if arguments.command == "predict":
         return run_predict(arguments)
     if arguments.command == "export":
@@ -206,8 +199,7 @@ def _as_json(result):
 
 
 def run_train(arguments, argv):
-
-    from lib import data, models, training
+    from lib import data, models, train_settings, training
     from lib.errors import InputError
 
     source, path = (arguments.data, None)
@@ -222,10 +214,8 @@ def run_train(arguments, argv):
         print(f"note: {note}")
     print(f"data: {mnist.source} ({len(mnist.y_train)} training, {len(mnist.y_test)} test) "
           f"from {mnist.origin}")
-    optimizer_arguments = {
-        name: value for name in ("lr", "momentum", "decay", "nesterov", "rho", "epsilon")
-        if (value := getattr(arguments, name)) is not None
-    }
+    optimizer_arguments = {name: value for name in train_settings.OPTIMIZER_ARGUMENTS
+                           if (value := getattr(arguments, name)) is not None}
     config = training.TrainingConfig(
         preset=arguments.preset, epochs=arguments.epochs, batch_size=arguments.batch_size,
         optimizer=arguments.optimizer, optimizer_arguments=optimizer_arguments,

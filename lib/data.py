@@ -473,8 +473,9 @@ def stratified_split(labels, test_fraction, seed):
 
 
 def subset(images, labels, size, seed=DEFAULT_SEED):
-    """A stratified, seeded subset of `size` examples (all of them if `size` is larger)."""
-    if size is None or size >= len(labels):
+    """A stratified, seeded subset of `size` examples (all of them if `size` is 0, `None` or
+    larger)."""
+    if not size or size >= len(labels):
         return images, labels
     _, keep = stratified_split(labels, test_fraction=size / len(labels), seed=seed)
     return images[keep], labels[keep]

@@ -5,7 +5,6 @@ functions to `LiveMetrics`, which Keras calls from `fit`.
 """
 
 import contextlib
-import copy
 import dataclasses
 import math
 import os
@@ -39,7 +38,7 @@ class TrainingConfig:
             `validation_data` for `fit`.
         augment: Random shifts, rotations, zoom and stroke thickness.
         train_size: Use a stratified subset of this many training examples
-            (`None` for all), for quick classroom runs.
+            (0 for all), for quick classroom runs.
         seed: Seed of the subset, the split, the shuffle and the weights.
     """
 
@@ -50,7 +49,7 @@ class TrainingConfig:
     optimizer_arguments: dict = dataclasses.field(default_factory=dict)
     validation_split: float = 0.1
     augment: bool = False
-    train_size: int | None = None
+    train_size: int = 0
     seed: int = data_module.DEFAULT_SEED
 
 
@@ -639,111 +638,6 @@ def check_budget(estimate, max_step_bytes=None, max_seconds=None):
 
 # The /train page's settings: every default in one place, and their form in a shared link.
 
-SETTINGS_DEFAULTS = {
-    "preset": "tutorial_cnn",
-    "optimizer": "adam",
-    "epochs": 5,
-    "batch_size": 64,
-    "validation_split": 0.1,
-    "data": "embedded",
-    "train_size": 0,  # 0: every training digit.
-    "augment": False,
-}
-DATA_CHOICES = ("embedded", "keras", "npz")
-# Settings with their query-string names and (low, high) bounds.
-_QUERY_NUMBERS = {
-    "epochs": ("epochs", int, 1, 100),
-    "batch_size": ("batch", int, 1, 2048),
-    "validation_split": ("val", float, 0.0, 0.5),
-    "train_size": ("size", int, 0, 1_000_000),
-}
-
-
-def default_settings():
-    """A fresh copy of the page's default settings, with the optimizer's default arguments."""
-    settings = copy.deepcopy(SETTINGS_DEFAULTS)
-    settings["optimizer_arguments"] = dict(models.OPTIMIZERS[settings["optimizer"]]["defaults"])
-    return settings
-
-
-def settings_from_query(query):
-    """Settings from a link's query string; what cannot be read falls back to the default.
-
-    Args:
-        query: A mapping of query-string names to strings (`st.query_params`).
-
-    Returns:
-        `(settings, ignored)`: a complete settings dict, and the names of the
-        query values that were ignored.
-    """
-    settings, ignored = default_settings(), []
-    if query.get("preset") in models.PRESETS:
-        settings["preset"] = query["preset"]
-    elif "preset" in query:
-        ignored.append("preset")
-    optimizer = str(query.get("optimizer", settings["optimizer"])).lower()
-    if optimizer in models.OPTIMIZERS:
-        settings["optimizer"] = optimizer
-        settings["optimizer_arguments"] = dict(models.OPTIMIZERS[optimizer]["defaults"])
-    else:
-        ignored.append("optimizer")
-    for name, default in settings["optimizer_arguments"].items():
-        if name not in query:
-            continue
-        try:
-            if isinstance(default, bool):
-                if query[name] not in ("0", "1", "true", "false"):
-                    raise ValueError(query[name])
-                settings["optimizer_arguments"][name] = query[name] in ("1", "true")
-            else:
-                value = float(query[name])
-                if not math.isfinite(value) or value < 0:
-                    raise ValueError(query[name])
-                settings["optimizer_arguments"][name] = value
-        except ValueError:
-            ignored.append(name)
-    for name, (short, kind, low, high) in _QUERY_NUMBERS.items():
-        if short not in query:
-            continue
-        try:
-            value = kind(query[short])
-            if not low <= value <= high:
-                raise ValueError(query[short])
-            settings[name] = value
-        except ValueError:
-            ignored.append(short)
-    if query.get("data") in DATA_CHOICES:
-        settings["data"] = query["data"]
-    elif "data" in query:
-        ignored.append("data")
-    if "aug" in query:
-        settings["augment"] = query["aug"] in ("1", "true")
-    return settings, ignored
-
-
-def settings_to_query(settings):
-    """The settings as query-string values (`settings_from_query` reads them back)."""
-    query = {"preset": settings["preset"], "optimizer": settings["optimizer"]}
-    for name, value in settings["optimizer_arguments"].items():
-        query[name] = ("1" if value else "0") if isinstance(value, bool) else f"{value:g}"
-    for name, (short, kind, _, _) in _QUERY_NUMBERS.items():
-        query[short] = str(kind(settings[name])) if kind is int else f"{settings[name]:g}"
-    query["data"] = settings["data"]
-    query["aug"] = "1" if settings["augment"] else "0"
-    return query
-
-
-def config_from_settings(settings, seed=data_module.DEFAULT_SEED):
-    """The `TrainingConfig` for page settings (`train_size` 0 means all digits)."""
-    return TrainingConfig(
-        preset=settings["preset"], epochs=int(settings["epochs"]),
-        batch_size=int(settings["batch_size"]), optimizer=settings["optimizer"],
-        optimizer_arguments=dict(settings["optimizer_arguments"]),
-        validation_split=float(settings["validation_split"]), augment=bool(settings["augment"]),
-        train_size=int(settings["train_size"]) or None, seed=seed,
-    )
-
-
 # What saves may put in models/ (the bundled model aside): a class's models, with room.
 MAX_SAVED_MODELS_ENV = "DIGITLAB_MAX_SAVED_MODELS"
 MAX_SAVED_MB_ENV = "DIGITLAB_MAX_SAVED_MB"
@@ -871,25 +765,3 @@ def model_file_bytes(model, suffix):
     with tempfile.TemporaryDirectory() as directory:
         path = models.save_model(model, pathlib.Path(directory) / f"model{suffix}")
         return path.read_bytes()
-
-
-def cli_command(settings):
-    """The `python -m lib.cli train ...` command that repeats a preset's run from page settings."""
-    import shlex
-
-    config = config_from_settings(settings)
-    parts = ["python", "-m", "lib.cli", "train", "--preset", config.preset,
-             "--epochs", str(config.epochs), "--batch-size", str(config.batch_size),
-             "--optimizer", config.optimizer]
-    for name, value in config.optimizer_arguments.items():
-        if name == "nesterov":
-            parts += ["--nesterov"] if value else []
-        elif name in ("lr", "momentum", "decay", "rho", "epsilon"):
-            parts += [f"--{name}", f"{value:g}"]
-    parts += ["--data", settings["data"] if settings["data"] != "npz" else "mnist.npz",
-              "--validation-split", f"{config.validation_split:g}"]
-    if config.train_size:
-        parts += ["--train-size", str(config.train_size)]
-    if config.augment:
-        parts.append("--augment")
-    return shlex.join(parts)

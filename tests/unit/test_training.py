@@ -6,7 +6,7 @@ import threading
 import numpy as np
 import pytest
 
-from lib import data, jobs, layer_stack, runs, training
+from lib import data, jobs, layer_stack, runs, train_settings, training
 
 pytestmark = pytest.mark.slow
 
@@ -174,7 +174,7 @@ def test_stopping_a_job_keeps_a_usable_partial_model(mnist):
 # What a run costs (`estimate_run`) and the budget it must fit (`check_budget`): estimates from
 # a `lib.model_budget.Cost`, never a built model.
 
-PAGE_DEFAULTS = training.config_from_settings(training.default_settings())
+PAGE_DEFAULTS = train_settings.to_config(train_settings.defaults())
 # The embedded set (4,000 training, 1,000 test digits) and the full MNIST (60,000 and 10,000).
 DATA_SIZES = {"embedded": (4_000, 1_000), "full_mnist": (60_000, 10_000)}
 WIDE_STACK = "conv_1024_1_same_relu~pool_28~flatten~dense_10_softmax"
