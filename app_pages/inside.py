@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import cache, charts, explore_charts, i18n, inspection, preprocess, session
+from lib import cache, charts, evaluation, explore_charts, i18n, inspection, preprocess, session
 from lib import inspect_charts as figures
 from lib.errors import InputError
 
@@ -252,7 +252,7 @@ with tabs["errors"]:
     per_digit.plotly_chart(charts.per_digit_accuracy(stats.per_digit, t("inside.digit"),
                                                      t("inside.errors.accuracy")),
                            key="inside_per_digit", config=NO_CHART_BAR)
-    confusions = inspection.top_confusions(stats.confusion)
+    confusions = evaluation.top_confusions(stats.confusion)
     if confusions:
         per_digit.markdown(t("inside.errors.top") + "\n" + "\n".join(
             "- " + t("inside.errors.top_row", label=a, prediction=b, times=n)

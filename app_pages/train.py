@@ -16,6 +16,7 @@ import streamlit as st
 
 from lib import (
     cache,
+    charts,
     data,
     i18n,
     jobs,
@@ -26,6 +27,7 @@ from lib import (
     train_settings,
     training,
 )
+from lib import inspect_charts as figures
 from lib.errors import InputError
 
 session.init_state()
@@ -376,20 +378,20 @@ if snapshot is not None and not snapshot.active:
         epochs.metric(t("train.result.epochs"), len(result.history))
         matrix, per_digit = st.columns(2)
         matrix.markdown(f"**{t('train.result.confusion')}**")
-        matrix.plotly_chart(train_charts.confusion_matrix(evaluation["confusion"], CHART_TEXT),
-                            key="train_confusion")
+        matrix.plotly_chart(figures.confusion_figure(evaluation.confusion, CHART_TEXT["predicted"],
+                                                     CHART_TEXT["true"]), key="train_confusion")
         per_digit.markdown(f"**{t('train.result.per_digit')}**")
-        per_digit.plotly_chart(train_charts.per_digit_accuracy(evaluation["per_digit"],
-                                                               CHART_TEXT),
+        per_digit.plotly_chart(charts.per_digit_accuracy(evaluation.per_digit, CHART_TEXT["digit"],
+                                                         CHART_TEXT["accuracy"]),
                                key="train_per_digit")
         x_test, y_test = snapshot.meta["x_test"], snapshot.meta["y_test"]
-        if len(evaluation["mistakes"]):
+        if len(evaluation.mistakes):
             st.markdown(f"**{t('train.result.mistakes')}**")
-            for column, index in zip(st.columns(12), evaluation["mistakes"], strict=False):
+            for column, index in zip(st.columns(12), evaluation.mistakes, strict=False):
                 column.image(np.kron(x_test[index], np.ones((2, 2), np.uint8)))
                 column.caption(t("train.result.mistake", label=int(y_test[index]),
-                                 guess=int(evaluation["predictions"][index]),
-                                 confidence=f"{evaluation['confidence'][index]:.0%}"))
+                                 guess=int(evaluation.predictions[index]),
+                                 confidence=f"{evaluation.confidences[index]:.0%}"))
         downloads = state["train_finished"][snapshot.id]["downloads"]
         keras_file, h5_file, saved_model, save = st.columns([1, 1, 1.6, 1.6],
                                                             vertical_alignment="bottom")

@@ -1,4 +1,7 @@
-"""Plotly figures for training: learning curves, runs overlaid, confusion matrix, per digit.
+"""Plotly figures for training: learning curves and runs overlaid.
+
+The test split's confusion matrix and accuracy per digit are the charts every page shares
+(`lib.inspect_charts.confusion_figure`, `lib.charts.per_digit_accuracy`).
 
 Pure functions of plain data; the page passes translated labels in `text`.
 """
@@ -77,49 +80,4 @@ def overlay_runs(curves, text, height=340):
                                showlegend=column == 1),
                     row=1, col=column,
                 )
-    return figure
-
-
-def confusion_matrix(confusion, text, height=460):
-    """A heatmap of the confusion matrix with the counts written in the cells.
-
-    Args:
-        confusion: int `(10, 10)`; rows are true digits, columns predictions.
-        text: Labels: `true`, `predicted`.
-
-    Returns:
-        A `plotly.graph_objects.Figure`.
-    """
-    digits = [str(digit) for digit in range(len(confusion))]
-    figure = go.Figure(
-        go.Heatmap(z=confusion, x=digits, y=digits, text=confusion, texttemplate="%{text}",
-                   colorscale="Blues", showscale=False,
-                   hovertemplate=f"{text['true']} %{{y}}, {text['predicted']} %{{x}}: "
-                                 "%{z}<extra></extra>")
-    )
-    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                         xaxis={"title": text["predicted"], "side": "top", "dtick": 1},
-                         yaxis={"title": text["true"], "autorange": "reversed", "dtick": 1})
-    return figure
-
-
-def per_digit_accuracy(per_digit, text, height=300):
-    """Accuracy of each true digit as bars.
-
-    Args:
-        per_digit: float `(10,)` in [0, 1] (NaN for a digit absent from the test set).
-        text: Labels: `digit`, `accuracy`.
-
-    Returns:
-        A `plotly.graph_objects.Figure`.
-    """
-    values = [None if value != value else float(value) for value in per_digit]
-    figure = go.Figure(
-        go.Bar(x=[str(digit) for digit in range(len(values))], y=values,
-               text=[None if value is None else f"{value:.1%}" for value in values],
-               textposition="outside", marker_color=_TRAIN_COLOUR)
-    )
-    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                         xaxis={"title": text["digit"], "type": "category"},
-                         yaxis={"title": text["accuracy"], "range": [0, 1.1], "tickformat": ".0%"})
     return figure

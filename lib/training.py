@@ -20,7 +20,7 @@ import tensorflow as tf
 from keras import layers
 
 from lib import data as data_module
-from lib import errors, models
+from lib import errors, evaluation, models
 
 
 @dataclasses.dataclass(frozen=True)
@@ -309,43 +309,22 @@ AUGMENTATION_DESCRIPTION = (
 )
 
 
-def evaluate_predictions(model, images, labels, mistakes=12):
+def evaluate_predictions(model, images, labels):
     """What a trained model gets right and wrong on labelled digits.
 
     Args:
         model: A trained Keras model with a softmax output.
         images: `(N, 28, 28)` uint8 or float digits.
         labels: int `(N,)`.
-        mistakes: How many of the most confidently wrong digits to return.
 
     Returns:
-        A dict: `accuracy` (float), `predictions` int `(N,)`, `confidence`
-        float `(N,)` (probability of the predicted digit), `confusion` int
-        `(10, 10)` (rows: true digit, columns: predicted), `per_digit` float
-        `(10,)` (accuracy of each true digit, NaN where absent), and
-        `mistakes` int `(k,)`: indices of wrong predictions, most confident first.
+        A `lib.evaluation.Evaluation` (confusion matrix, accuracy per digit, the
+        mistakes, most confident first).
     """
     from lib import inference
 
-    labels = np.asarray(labels).astype(np.int64)
     probabilities = inference.predict_proba(model, as_model_input(images))
-    predictions = probabilities.argmax(axis=1)
-    confidence = probabilities.max(axis=1)
-    confusion = np.zeros((models.NUM_CLASSES, models.NUM_CLASSES), dtype=np.int64)
-    np.add.at(confusion, (labels, predictions), 1)
-    totals = confusion.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        per_digit = np.where(totals > 0, np.diag(confusion) / np.maximum(totals, 1), np.nan)
-    wrong = np.flatnonzero(predictions != labels)
-    wrong = wrong[np.argsort(-confidence[wrong], kind="stable")][:mistakes]
-    return {
-        "accuracy": float((predictions == labels).mean()) if len(labels) else float("nan"),
-        "predictions": predictions,
-        "confidence": confidence,
-        "confusion": confusion,
-        "per_digit": per_digit,
-        "mistakes": wrong,
-    }
+    return evaluation.evaluate(labels, probabilities.argmax(axis=1), probabilities.max(axis=1))
 
 
 @dataclasses.dataclass
@@ -354,13 +333,13 @@ class LiveRun:
 
     Attributes:
         result: The `TrainingResult` (model, history, test accuracy, ...).
-        evaluation: `evaluate_predictions` on the test split.
+        evaluation: The `lib.evaluation.Evaluation` of the test split.
         run_id: The run's id in the run database, or `None`.
         card: A model card (as `python -m lib.cli train` writes).
     """
 
     result: TrainingResult
-    evaluation: dict
+    evaluation: evaluation.Evaluation
     run_id: int | None
     card: dict
 
@@ -444,7 +423,7 @@ def train_live(config, mnist, stack, reporter, watch_images=None, database=None,
     )
     try:
         result = train(config, mnist, callbacks=[live], model=model)
-        evaluation = evaluate_predictions(result.model, mnist.x_test, mnist.y_test)
+        scores = evaluate_predictions(result.model, mnist.x_test, mnist.y_test)
     except BaseException:
         if database is not None:
             database.finish_run(run_id, "failed")
@@ -458,7 +437,7 @@ def train_live(config, mnist, stack, reporter, watch_images=None, database=None,
         database.finish_run(run_id, status, seconds=result.seconds, test_loss=result.test_loss,
                             test_accuracy=result.test_accuracy)
     card = model_card(config, mnist, result, name, command)
-    return LiveRun(result=result, evaluation=evaluation, run_id=run_id, card=card)
+    return LiveRun(result=result, evaluation=scores, run_id=run_id, card=card)
 
 
 # What a /train run costs, worked out from its model's config before anything is built

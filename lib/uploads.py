@@ -19,7 +19,7 @@ import zipfile
 
 import numpy as np
 
-from lib import archives, inference, preprocess
+from lib import archives, evaluation, inference, preprocess
 from lib.errors import InputError
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
@@ -484,20 +484,18 @@ def summary(results):
 
     Returns:
         `{"labelled": n, "correct": n, "accuracy": float or None,
-        "per_digit": {digit: (correct, total)}}`.
+        "per_digit": {digit: (correct, total)}, "evaluation": lib.evaluation.Evaluation}`
+        (the evaluation's indices count the labelled results only, in order).
     """
     labelled = [r for r in results if r.correct is not None]
-    per_digit = {}
-    for digit in range(10):
-        rows = [r for r in labelled if r.label == digit]
-        if rows:
-            per_digit[digit] = (sum(r.correct for r in rows), len(rows))
-    correct = sum(r.correct for r in labelled)
+    scores = evaluation.evaluate([r.label for r in labelled], [r.prediction for r in labelled],
+                                 [r.confidence for r in labelled])
     return {
         "labelled": len(labelled),
-        "correct": correct,
-        "accuracy": correct / len(labelled) if labelled else None,
-        "per_digit": per_digit,
+        "correct": scores.correct,
+        "accuracy": scores.accuracy if labelled else None,
+        "per_digit": scores.per_digit,
+        "evaluation": scores,
     }
 
 

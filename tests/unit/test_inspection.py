@@ -9,7 +9,7 @@ import pytest
 from keras import layers
 from PIL import Image, ImageDraw
 
-from lib import inference, inspection, models, preprocess
+from lib import evaluation, inference, inspection, models, preprocess
 from lib import inspect_charts as figures
 
 
@@ -191,22 +191,6 @@ def test_filter_pattern_excites_its_filter():
         inspection.filter_pattern(model, "gap", 0)
 
 
-def test_confusion_matrix_by_hand():
-    labels = [0, 0, 1, 2, 2, 2, 1]
-    predictions = [0, 1, 1, 2, 0, 2, 1]
-    expected = np.zeros((3, 3), int)
-    expected[0] = [1, 1, 0]
-    expected[1] = [0, 2, 0]
-    expected[2] = [1, 0, 2]
-    np.testing.assert_array_equal(inspection.confusion_matrix(labels, predictions, 3), expected)
-    assert inspection.top_confusions(expected) == [(0, 1, 1), (2, 0, 1)]
-    with pytest.raises(ValueError, match="Received 2 labels and 1 predictions"):
-        inspection.confusion_matrix([0, 1], [0])
-    with pytest.raises(ValueError, match="Expected classes from 0 to 2. Received values from 0 "
-                                         "to 3"):
-        inspection.confusion_matrix([0, 3], [0, 1], 3)
-
-
 def test_pca_of_points_on_a_line():
     line = np.outer(np.arange(10.0), [1.0, 2.0, 2.0])
     points, explained = inspection.pca_2d(line)
@@ -220,9 +204,10 @@ def test_test_statistics_of_the_bundled_model(bundled, mnist):
     stats = inspection.test_statistics(bundled, images, labels, map_points=120)
     expected = inference.predict_proba(bundled, images / 255.0).argmax(axis=1)
     np.testing.assert_array_equal(stats.predictions, expected)
+    assert isinstance(stats, evaluation.Evaluation)  # The shape /train and /recognize share.
     assert stats.confusion.sum() == 300
     np.testing.assert_array_equal(stats.confusion,
-                                  inspection.confusion_matrix(labels, expected))
+                                  evaluation.confusion_matrix(labels, expected))
     assert stats.accuracy == pytest.approx(np.mean(expected == labels))
     assert sum(total for _, total in stats.per_digit.values()) == 300
     assert all(stats.predictions[i] != stats.labels[i] for i in stats.mistakes)

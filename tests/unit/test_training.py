@@ -102,12 +102,13 @@ def test_evaluate_predictions_counts():
     labels = np.array([0, 1, 2, 2])
     probabilities = np.eye(10, dtype=np.float32)[[0, 2, 2, 1]] * 0.9 + 0.01
     evaluation = _evaluate_with(probabilities, labels)
-    assert evaluation["confusion"][2, 2] == 1 and evaluation["confusion"][1, 2] == 1
-    assert evaluation["confusion"].sum() == 4
-    assert evaluation["accuracy"] == 0.5
-    assert evaluation["per_digit"][0] == 1.0 and evaluation["per_digit"][1] == 0.0
-    assert np.isnan(evaluation["per_digit"][5])
-    assert sorted(evaluation["mistakes"].tolist()) == [1, 3]
+    assert evaluation.confusion[2, 2] == 1 and evaluation.confusion[1, 2] == 1
+    assert evaluation.confusion.sum() == 4
+    assert evaluation.accuracy == 0.5
+    # Per digit: (correct, total); a digit absent from the labels has no entry.
+    assert evaluation.per_digit[0] == (1, 1) and evaluation.per_digit[1] == (0, 1)
+    assert 5 not in evaluation.per_digit
+    assert sorted(evaluation.mistakes.tolist()) == [1, 3]
 
 
 def _evaluate_with(probabilities, labels):
@@ -135,7 +136,7 @@ def test_train_live_in_a_job_records_the_run(mnist, tmp_path):
     assert run["id"] == live.run_id and run["status"] == "done"
     assert run["config"]["stack"] == "flatten~dense_16_relu~dense_10_softmax"
     assert len(database.epochs([run["id"]])[run["id"]]) == 2
-    assert run["test_accuracy"] == pytest.approx(live.evaluation["accuracy"], abs=1e-6)
+    assert run["test_accuracy"] == pytest.approx(live.evaluation.accuracy, abs=1e-6)
 
 
 def test_stopping_a_job_keeps_a_usable_partial_model(mnist):

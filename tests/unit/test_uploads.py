@@ -76,6 +76,11 @@ def test_recognize_keeps_going_after_bad_files(model, mnist):
                         "blank.png": "blank", "bomb.zip": "zip_unreadable"}
     summary = uploads.summary(results)
     assert summary["labelled"] == 10 and summary["accuracy"] >= 0.9
+    # The same evaluation /train and /inside show: ten labelled digits, one of each.
+    assert summary["evaluation"].confusion.sum() == 10
+    assert summary["per_digit"] == summary["evaluation"].per_digit
+    assert sorted(summary["per_digit"]) == list(range(10))
+    assert summary["correct"] == sum(correct for correct, _ in summary["per_digit"].values())
     assert progress[-1] == 13
     rows = uploads.to_rows(results, language="zh")
     assert list(rows[0])[:6] == list(uploads.CSV_COLUMNS)
@@ -335,6 +340,14 @@ def test_batches_split_a_large_upload_instead_of_refusing_it(mnist):
     assert [[name for name, _ in batch.files] for batch in batches] == [
         ["a.png", "b.png"], ["c.zip/0.png", "c.zip/1.png", "c.zip/2.png", "d.png"]]
     assert all(batch.errors == [] for batch in batches)
+
+
+def test_summary_of_a_batch_without_labels():
+    results = [uploads.Result(file="x.png", prediction=3, confidence=0.9),
+               uploads.Result(file="num4.png", label=4, error=InputError("blank"))]
+    summary = uploads.summary(results)
+    assert summary["labelled"] == 0 and summary["correct"] == 0
+    assert summary["accuracy"] is None and summary["per_digit"] == {}
 
 
 def test_csv_cells_that_would_run_as_formulas_are_text(mnist):
