@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import charts, preprocess, recognition, session, uploads
+from lib import inspect_charts as figures
 from lib.errors import InputError
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff"]
@@ -125,9 +126,15 @@ if summary["accuracy"] is not None:
     columns[3].metric(t("recognize.upload.accuracy"), f"{summary['accuracy']:.1%}", border=True,
                       help=t("recognize.upload.accuracy_help", correct=summary["correct"],
                              labelled=summary["labelled"]))
-    st.plotly_chart(charts.per_digit_accuracy(summary["per_digit"], t("recognize.digit"),
-                                              t("recognize.upload.accuracy")),
-                    key="recognize_per_digit", config={"displayModeBar": False})
+    # The confusion matrix and per-digit chart /train and /inside show, for the labelled files.
+    matrix, per_digit = st.columns([1.2, 1])
+    matrix.plotly_chart(figures.confusion_figure(summary["evaluation"].confusion,
+                                                 t("recognize.col.prediction"),
+                                                 t("recognize.col.label")),
+                        key="recognize_confusion", config={"displayModeBar": False})
+    per_digit.plotly_chart(charts.per_digit_accuracy(summary["per_digit"], t("recognize.digit"),
+                                                     t("recognize.upload.accuracy")),
+                           key="recognize_per_digit", config={"displayModeBar": False})
 
 if recognised:
     st.subheader(t("recognize.upload.grid"), anchor=False)

@@ -182,7 +182,11 @@ def test_upload_zip_and_files_with_bad_members(canvas, mnist, language):
              for correct, error in zip(table["correct"], table["error"], strict=True)]
     assert ranks == sorted(ranks) and ranks.count(1) == 2
     assert app.session_state["recognize_batch"] is not None
-    assert len(app.get("plotly_chart")) == 2  # Per-digit accuracy and the thumbnail grid.
+    # The confusion matrix and per-digit accuracy /train and /inside show, and the thumbnail grid.
+    charts = app.get("plotly_chart")
+    assert len(charts) == 3
+    assert {chart.proto.id.split("-", 2)[-1] for chart in charts} == {
+        "recognize_confusion", "recognize_per_digit", "recognize_grid"}
     assert app.get("download_button")
 
 
