@@ -125,17 +125,15 @@ with build:
                              vertical_alignment="bottom")
         columns[0].markdown(f"**{position + 1}**")
         columns[1].markdown(f"`{spec['type']}`")
-        for column, name in zip(columns[2:6], layer_stack.LAYER_TYPES[spec["type"]],
-                                strict=False):
+        for column, argument in zip(columns[2:6], layer_stack.ARGUMENTS[spec["type"]],
+                                    strict=False):
+            name = argument.name
             key = widget(f"layer_{spec['id']}_{name}", spec[name])
-            if name in ("padding", "activation"):
-                choices = layer_stack.PADDINGS if name == "padding" else layer_stack.ACTIVATIONS
-                spec[name] = column.selectbox(name, choices, key=key)
-            elif name == "rate":
-                spec[name] = column.number_input(name, 0.0, 0.95, step=0.05, key=key)
-            else:
-                high = {"filters": 1024, "units": 8192}.get(name, 28)
-                spec[name] = column.number_input(name, 1, high, step=1, key=key)
+            if argument.kind == "choice":
+                spec[name] = column.selectbox(name, argument.choices, key=key)
+            else:  # Whole numbers step by 1; the dropout rate by its own step.
+                spec[name] = column.number_input(name, argument.minimum, argument.maximum,
+                                                 step=argument.step or 1, key=key)
         if position < len(rows):
             row = rows[position]
             columns[6].caption(t("train.layer.shape", shape=str(row["output_shape"]),

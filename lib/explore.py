@@ -55,38 +55,53 @@ class LayerArgumentError(InputError):
 # Layers
 
 
-ACTIVATION_CHOICES = (None, "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus")
+# A stack's activations and paddings (`lib.layer_stack`); `None` is Keras's default, "linear".
+ACTIVATION_CHOICES = (None, *(name for name in layer_stack.ACTIVATIONS if name != "linear"))
+PADDINGS = layer_stack.PADDINGS
 INITIALIZER_CHOICES = ("glorot_uniform", "glorot_normal", "he_normal", "he_uniform",
                        "random_normal", "random_uniform", "zeros", "ones")
 BIAS_INITIALIZER_CHOICES = ("zeros", "ones", "random_normal")
 REGULARIZER_CHOICES = (None, "l1", "l2", "l1_l2")
 DATA_FORMATS = ("channels_last", "channels_first")
-PADDINGS = ("valid", "same")
 # Dropout's `noise_shape` for a (1, 28, 28, 1) digit: one coin per pixel, per row, per column.
 NOISE_SHAPES = (None, (1, 28, 1, 1), (1, 1, 28, 1), (1, 1, 1, 1))
 
+
+def _stack_argument(layer_type, name, **changes):
+    """`lib.layer_stack.ARGUMENTS`' argument `name` of `layer_type`, with the explorer's changes."""
+    argument = next(argument for argument in layer_stack.ARGUMENTS[layer_type]
+                    if argument.name == name)
+    return dataclasses.replace(argument, **changes)
+
+
+# The arguments a /train stack takes are `lib.layer_stack`'s, changed where the explorer
+# differs on purpose: it starts from Keras's own defaults (no activation, "valid" padding)
+# and the tutorial's first 5 x 5 window, offers at most 64 filters or units (it draws every
+# output), and (height, width) windows up to 32 and strides of 0, which Keras refuses (to
+# show why). Keras's other arguments are the explorer's alone.
+_PADDING = _stack_argument("Conv2D", "padding", default="valid")
 _WEIGHTED = (
-    Argument("activation", "choice", None, choices=ACTIVATION_CHOICES),
+    _stack_argument("Dense", "activation", default=None, choices=ACTIVATION_CHOICES),
     Argument("use_bias", "bool", True),
     Argument("kernel_initializer", "choice", "glorot_uniform", choices=INITIALIZER_CHOICES),
     Argument("bias_initializer", "choice", "zeros", choices=BIAS_INITIALIZER_CHOICES),
     Argument("kernel_regularizer", "choice", None, choices=REGULARIZER_CHOICES),
 )
 _POOLING = (
-    Argument("pool_size", "pair", (2, 2), minimum=1, maximum=32),
+    _stack_argument("MaxPooling2D", "pool_size", kind="pair", default=(2, 2), maximum=32),
     Argument("strides", "pair_or_none", None, minimum=0, maximum=8),
-    Argument("padding", "choice", "valid", choices=PADDINGS),
+    _PADDING,
     Argument("data_format", "choice", "channels_last", choices=DATA_FORMATS),
 )
 
 # Each explorable layer type and its arguments, in the tutorial's order.
 LAYERS = {
-    "Dense": (Argument("units", "int", 10, minimum=1, maximum=64), *_WEIGHTED),
+    "Dense": (_stack_argument("Dense", "units", default=10, maximum=64), *_WEIGHTED),
     "Conv2D": (
-        Argument("filters", "int", 8, minimum=1, maximum=64),
-        Argument("kernel_size", "pair", (5, 5), minimum=1, maximum=32),
+        _stack_argument("Conv2D", "filters", default=8, maximum=64),
+        _stack_argument("Conv2D", "kernel_size", kind="pair", default=(5, 5), maximum=32),
         Argument("strides", "pair", (1, 1), minimum=0, maximum=8),
-        Argument("padding", "choice", "valid", choices=PADDINGS),
+        _PADDING,
         Argument("data_format", "choice", "channels_last", choices=DATA_FORMATS),
         Argument("dilation_rate", "pair", (1, 1), minimum=1, maximum=8),
         *_WEIGHTED,
@@ -94,7 +109,7 @@ LAYERS = {
     "MaxPooling2D": _POOLING,
     "AveragePooling2D": _POOLING,
     "Dropout": (
-        Argument("rate", "float", 0.5, minimum=0.0, maximum=0.95, step=0.05),
+        _stack_argument("Dropout", "rate"),
         Argument("noise_shape", "choice", None, choices=NOISE_SHAPES),
         Argument("seed", "int", 0, minimum=0, maximum=9999),
     ),

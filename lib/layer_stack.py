@@ -14,6 +14,7 @@ import math
 
 from lib import model_budget, registry
 from lib.errors import InputError
+from lib.registry import Argument
 
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
@@ -24,16 +25,30 @@ MAX_LAYERS = 24
 ACTIVATIONS = ("relu", "elu", "selu", "tanh", "sigmoid", "softplus", "softmax", "linear")
 PADDINGS = ("same", "valid")
 
-# Each layer type's arguments and their defaults (Keras's argument names).
-LAYER_TYPES = {
-    "Conv2D": {"filters": 32, "kernel_size": 3, "padding": "same", "activation": "relu"},
-    "MaxPooling2D": {"pool_size": 2},
-    "AveragePooling2D": {"pool_size": 2},
-    "BatchNormalization": {},
-    "Flatten": {},
-    "Dense": {"units": 128, "activation": "relu"},
-    "Dropout": {"rate": 0.5},
+_ACTIVATION = Argument("activation", "choice", "relu", choices=ACTIVATIONS)
+# Windows are square here (one int); no window is wider than the 28 x 28 input.
+_POOL_SIZE = Argument("pool_size", "int", 2, minimum=1, maximum=INPUT_SHAPE[0])
+
+# Each layer type's arguments (Keras's names), with their defaults and the range a stack
+# allows: what /train's widgets offer and `normalize` checks (`lib.explore` starts from
+# these too). Keras takes any dropout rate below 1; the widget stops at 0.95.
+ARGUMENTS = {
+    "Conv2D": (
+        Argument("filters", "int", 32, minimum=1, maximum=1024),
+        Argument("kernel_size", "int", 3, minimum=1, maximum=INPUT_SHAPE[0]),
+        Argument("padding", "choice", "same", choices=PADDINGS),
+        _ACTIVATION,
+    ),
+    "MaxPooling2D": (_POOL_SIZE,),
+    "AveragePooling2D": (_POOL_SIZE,),
+    "BatchNormalization": (),
+    "Flatten": (),
+    "Dense": (Argument("units", "int", 128, minimum=1, maximum=8192), _ACTIVATION),
+    "Dropout": (Argument("rate", "float", 0.5, minimum=0.0, maximum=0.95, step=0.05),),
 }
+# Each layer type's arguments and their defaults, as a spec holds them.
+LAYER_TYPES = {layer_type: {argument.name: argument.default for argument in arguments}
+               for layer_type, arguments in ARGUMENTS.items()}
 _IMAGE_LAYERS = ("Conv2D", "MaxPooling2D", "AveragePooling2D")
 
 # Short names for the query string (`conv_32_5_same_relu~pool_2~flatten~dense_10_softmax`).
@@ -123,18 +138,21 @@ def new_layer(layer_type):
     return {"type": layer_type, **LAYER_TYPES[layer_type]}
 
 
-def _argument(spec, index, name, low=None, high=None, choices=None):
-    """One argument of `spec` (or its default), checked: an int in [low, high], or a choice."""
-    value = spec.get(name, LAYER_TYPES[spec["type"]][name])
-    details = {"layer_type": spec["type"], "argument": name, "value": repr(value)}
-    if choices is not None:
-        if value not in choices:
-            raise StackError("bad_choice", index, choices=", ".join(choices), **details)
+def _argument(spec, index, argument):
+    """One argument of `spec` (or its default), checked against its `Argument`."""
+    value = spec.get(argument.name, argument.default)
+    details = {"layer_type": spec["type"], "argument": argument.name, "value": repr(value)}
+    if argument.kind == "choice":
+        if value not in argument.choices:
+            raise StackError("bad_choice", index, choices=", ".join(argument.choices), **details)
         return value
-    if name == "rate":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 1:
+    if argument.kind == "float":  # The dropout rate: a fraction below 1.
+        if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            argument.minimum <= value < 1
+        ):
             raise StackError("bad_rate", index, **details)
         return float(value)
+    low, high = argument.minimum, argument.maximum
     if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value or not (
         low <= value <= high
     ):
@@ -164,20 +182,9 @@ def normalize(stack):
         if layer_type not in LAYER_TYPES:
             raise StackError("unknown_type", index, layer_type=layer_type,
                              known=", ".join(LAYER_TYPES))
-        checked = {"type": layer_type}
-        if layer_type == "Conv2D":
-            checked["filters"] = _argument(spec, index, "filters", 1, 1024)
-            checked["kernel_size"] = _argument(spec, index, "kernel_size", 1, 28)
-            checked["padding"] = _argument(spec, index, "padding", choices=PADDINGS)
-            checked["activation"] = _argument(spec, index, "activation", choices=ACTIVATIONS)
-        elif layer_type in ("MaxPooling2D", "AveragePooling2D"):
-            checked["pool_size"] = _argument(spec, index, "pool_size", 1, 28)
-        elif layer_type == "Dense":
-            checked["units"] = _argument(spec, index, "units", 1, 8192)
-            checked["activation"] = _argument(spec, index, "activation", choices=ACTIVATIONS)
-        elif layer_type == "Dropout":
-            checked["rate"] = _argument(spec, index, "rate")
-        complete.append(checked)
+        complete.append({"type": layer_type, **{
+            argument.name: _argument(spec, index, argument) for argument in ARGUMENTS[layer_type]
+        }})
     return complete
 
 

@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 from keras import layers
 
-from lib import explore, i18n, models
+from lib import explore, i18n, layer_stack, models
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +140,16 @@ def test_kernel_regularizer_adds_to_the_loss(digit):
     assert plain.regularization_loss == 0
     kernel = regularized.weights[0].values
     assert regularized.regularization_loss == pytest.approx(0.01 * np.sum(kernel**2), rel=1e-4)
+
+
+def test_arguments_a_stack_takes_come_from_layer_stack():
+    rate = explore.LAYERS["Dropout"][0]
+    assert rate == layer_stack.ARGUMENTS["Dropout"][0]
+    assert set(explore.ACTIVATION_CHOICES) - {None} == set(layer_stack.ACTIVATIONS) - {"linear"}
+    filters, kernel_size = explore.LAYERS["Conv2D"][:2]
+    assert (filters.name, filters.default, filters.maximum) == ("filters", 8, 64)
+    assert (kernel_size.kind, kernel_size.default, kernel_size.maximum) == ("pair", (5, 5), 32)
+    assert explore.default_arguments("Conv2D")["padding"] == "valid"  # Keras's default.
 
 
 def test_layer_code_reads_like_keras_io():

@@ -130,6 +130,16 @@ def test_presets_are_copies():
     assert layer_stack.new_layer("Dropout") == {"type": "Dropout", "rate": 0.5}
 
 
+def test_one_argument_spec_gives_defaults_and_bounds():
+    assert layer_stack.LAYER_TYPES["Conv2D"] == {"filters": 32, "kernel_size": 3,
+                                                 "padding": "same", "activation": "relu"}
+    filters, kernel_size, padding, _ = layer_stack.ARGUMENTS["Conv2D"]
+    assert (filters.minimum, filters.maximum, kernel_size.maximum) == (1, 1024, 28)
+    assert padding.choices == layer_stack.PADDINGS
+    with pytest.raises(ValueError, match="units must be a whole number from 1 to 8192"):
+        layer_stack.normalize([{"type": "Dense", "units": 8193}])
+
+
 # What a stack costs, counted by lib.model_budget from a config made without building the model.
 
 ISSUE_STACK = "~".join(["conv_1024_1_same_relu"] * 4 + ["pool_28", "flatten", "dense_10_softmax"])
