@@ -28,8 +28,8 @@ def argument_widget(name, argument, column):
 st.title(t("activations.title"), anchor=False)
 st.markdown(t("activations.intro"))
 
-picks = st.multiselect(t("activations.pick"), list(explore.ACTIVATIONS), default=DEFAULT_PICKS,
-                       key="activations_picks")
+picks = st.multiselect(t("activations.pick"), list(explore.activations.ACTIVATIONS),
+                       default=DEFAULT_PICKS, key="activations_picks")
 range_column, derivative_column = st.columns([3, 1], vertical_alignment="bottom")
 x_min, x_max = range_column.slider(t("activations.range"), -10.0, 10.0, (-5.0, 5.0), step=0.5,
                                    key="activations_range")
@@ -38,7 +38,7 @@ show_derivative = derivative_column.toggle(t("activations.derivative"), True,
 
 arguments = {}
 for name in picks:
-    specification = explore.ACTIVATIONS[name]
+    specification = explore.activations.ACTIVATIONS[name]
     if specification.arguments:
         with st.expander(t("activations.arguments", name=name), expanded=True):
             columns = st.columns(len(specification.arguments))
@@ -59,7 +59,7 @@ else:
     st.subheader(t("activations.facts"), anchor=False)
     rows = []
     for name, (x, _, dy) in curves.items():
-        facts = explore.gradient_facts(x, dy)
+        facts = explore.activations.gradient_facts(x, dy)
         rows.append({t("activations.fact.name"): name,
                      t("activations.fact.slope_at_zero"): f"{facts['slope_at_zero']:.3g}",
                      t("activations.fact.max_slope"): f"{facts['max_slope']:.3g}",

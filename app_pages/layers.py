@@ -57,11 +57,11 @@ if source == "drawn":
 else:
     label = label_column.selectbox(t("layers.digit"), range(10), index=7, key="layers_digit")
     digit, digit_key = cache.explore_test_digit(label), f"test-{label}"
-layer_type = type_column.selectbox(t("layers.type"), list(explore.LAYERS), index=1,
+layer_type = type_column.selectbox(t("layers.type"), list(explore.layers.LAYERS), index=1,
                                    key="layers_type")
 
 st.subheader(t("layers.arguments"), anchor=False)
-specification = explore.LAYERS[layer_type]
+specification = explore.layers.LAYERS[layer_type]
 columns = st.columns(4)
 arguments = {argument.name: argument_widget(layer_type, argument, columns[index % 4])
              for index, argument in enumerate(specification)}
@@ -123,7 +123,7 @@ st.divider()
 st.subheader(t("layers.kernel.title"), anchor=False)
 st.markdown(t("layers.kernel.intro"))
 controls, grid, picture = st.columns([1, 1, 2])
-preset = controls.selectbox(t("layers.kernel.preset"), list(explore.CONV_PRESETS),
+preset = controls.selectbox(t("layers.kernel.preset"), list(explore.layers.CONV_PRESETS),
                             key="layers_kernel_preset",
                             format_func=lambda name: t(f"layers.kernel.preset.{name}"))
 bias = controls.number_input(t("layers.kernel.bias"), -5.0, 5.0, 0.0, step=0.1,
@@ -133,7 +133,7 @@ activation = controls.selectbox(t("layers.kernel.activation"), [None, "relu"],
                                 format_func=lambda value: t("layers.none") if value is None
                                 else value)
 # A new preset gets a fresh editor (its key), so the grid shows the preset's numbers.
-edited = grid.data_editor(pd.DataFrame(explore.conv_preset(preset)).round(3),
+edited = grid.data_editor(pd.DataFrame(explore.layers.conv_preset(preset)).round(3),
                           key=f"layers_kernel_grid_{preset}", hide_index=True)
 grid.caption(t("layers.kernel.weights"))
 kernel = edited.to_numpy(dtype=float, na_value=float("nan"))

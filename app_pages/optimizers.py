@@ -32,7 +32,7 @@ st.title(t("optimizers.title"), anchor=False)
 st.markdown(t("optimizers.intro"))
 
 surface_column, steps_column = st.columns([2, 1])
-surface = surface_column.selectbox(t("optimizers.surface"), list(explore.SURFACES),
+surface = surface_column.selectbox(t("optimizers.surface"), list(explore.optimizers.SURFACES),
                                    key="optimizers_surface",
                                    format_func=lambda name: t(f"optimizers.surface.{name}"))
 steps = steps_column.slider(t("optimizers.steps"), 10, 300, 150, step=10, key="optimizers_steps")
@@ -43,7 +43,7 @@ picks = st.multiselect(t("optimizers.pick"), list(models.OPTIMIZERS), default=DE
 settings = {}
 for name in picks:
     with st.expander(t("optimizers.settings", name=name), expanded=len(picks) <= 2):
-        defaults = explore.optimizer_defaults(surface, name)
+        defaults = explore.optimizers.optimizer_defaults(surface, name)
         columns = st.columns(len(defaults))
         # The surface is in the key: each surface starts from learning rates that suit it.
         settings[name] = {
@@ -58,7 +58,7 @@ if not picks:
 
 paths = {name: cache.explore_path(surface, name, steps, arguments)
          for name, arguments in settings.items()}
-specification = explore.SURFACES[surface]
+specification = explore.optimizers.SURFACES[surface]
 xs, ys, values = cache.explore_surface(surface)
 st.plotly_chart(charts.contour_figure(
     xs, ys, values, specification.log_scale, {name: path.points for name, path in paths.items()},

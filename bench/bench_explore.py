@@ -60,7 +60,7 @@ def main():
           f"{median_ms(lambda: cache.bundled_model().predict(image, verbose=0), [()] * 5):.2f}")
 
     print(f"\n{'interaction':<44} {'cold':>9} {'warm':>9} {'figure':>9} {'warm+fig':>9}")
-    conv_arguments = explore.default_arguments("Conv2D")
+    conv_arguments = explore.layers.default_arguments("Conv2D")
     interaction(
         "layers: Conv2D filters changed",
         lambda filters: cache.explore_layer("Conv2D", {**conv_arguments, "filters": filters},
@@ -92,8 +92,9 @@ def main():
     interaction(
         "layers: 3 x 3 kernel preset changed",
         lambda preset: cache.explore_kernel(
-            tuple(map(tuple, explore.conv_preset(preset).tolist())), 0.0, None, "test-7", digit),
-        [(preset,) for preset in list(explore.CONV_PRESETS)[:REPEATS]], ("identity",),
+            tuple(map(tuple, explore.layers.conv_preset(preset).tolist())), 0.0, None, "test-7",
+            digit),
+        [(preset,) for preset in list(explore.layers.CONV_PRESETS)[:REPEATS]], ("identity",),
         lambda result: charts.images_figure([("a", digit), ("b", result)], height=280),
     )
     interaction(
@@ -109,7 +110,7 @@ def main():
         [(0.3 + index,) for index in range(REPEATS)], (1.0,),
         lambda result: charts.softmax_figure(result, "row {index}", "class"),
     )
-    surface = explore.SURFACES["rosenbrock"]
+    surface = explore.optimizers.SURFACES["rosenbrock"]
     grid = cache.explore_surface("rosenbrock")
     interaction(
         "optimizers: adam lr changed (150 steps)",
@@ -125,7 +126,7 @@ def main():
         lambda result: charts.lines_figure({"sgd": result}, None, "batch", "loss", smooth=0.9),
     )
     print(f"  three ways to build the tutorial CNN (cold, once per process): "
-          f"{median_ms(lambda: explore.build_three_ways(), [()] * 3):.0f} ms")
+          f"{median_ms(lambda: explore.build_ways.build_three_ways(), [()] * 3):.0f} ms")
 
 
 if __name__ == "__main__":

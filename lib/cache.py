@@ -149,68 +149,68 @@ def explore_test_digit(label):
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def explore_layer(layer_type, arguments, digit_key, _digit, seed=0):
-    """`lib.explore.apply_layer` on a digit identified by `digit_key`."""
+    """`lib.explore.layers.apply_layer` on a digit identified by `digit_key`."""
     from lib import explore
 
-    return explore.apply_layer(layer_type, arguments, _digit, seed=seed)
+    return explore.layers.apply_layer(layer_type, arguments, _digit, seed=seed)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def explore_kernel(kernel, bias, activation, digit_key, _digit):
-    """`lib.explore.apply_kernel` on a digit identified by `digit_key`."""
+    """`lib.explore.layers.apply_kernel` on a digit identified by `digit_key`."""
     from lib import explore
 
-    return explore.apply_kernel(_digit, kernel, bias=bias, activation=activation)
+    return explore.layers.apply_kernel(_digit, kernel, bias=bias, activation=activation)
 
 
 @st.cache_data(show_spinner=False)
 def explore_three_ways():
-    """The tutorial's CNN built three ways (`lib.explore.build_three_ways`)."""
+    """The tutorial's CNN built three ways (`lib.explore.build_ways.build_three_ways`)."""
     from lib import explore
 
-    return explore.build_three_ways()
+    return explore.build_ways.build_three_ways()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def explore_activation(name, arguments, x_min, x_max):
-    """`lib.explore.activation_curve`: `(x, y, dy)`."""
+    """`lib.explore.activations.activation_curve`: `(x, y, dy)`."""
     from lib import explore
 
-    return explore.activation_curve(name, arguments, x_min=x_min, x_max=x_max)
+    return explore.activations.activation_curve(name, arguments, x_min=x_min, x_max=x_max)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def explore_softmax(logits, temperature, axis):
-    """`lib.explore.softmax_table`."""
+    """`lib.explore.activations.softmax_table`."""
     from lib import explore
 
-    return explore.softmax_table(logits, temperature=temperature, axis=axis)
+    return explore.activations.softmax_table(logits, temperature=temperature, axis=axis)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def explore_surface(name):
-    """`lib.explore.surface_grid`: `(xs, ys, values)`."""
+    """`lib.explore.optimizers.surface_grid`: `(xs, ys, values)`."""
     from lib import explore
 
-    return explore.surface_grid(name)
+    return explore.optimizers.surface_grid(name)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def explore_path(surface, optimizer, steps, arguments):
-    """`lib.explore.optimizer_path` with the optimizer's `arguments` (a dict)."""
+    """`lib.explore.optimizers.optimizer_path` with the optimizer's `arguments` (a dict)."""
     from lib import explore
 
-    return explore.optimizer_path(surface, optimizer, steps=steps, **arguments)
+    return explore.optimizers.optimizer_path(surface, optimizer, steps=steps, **arguments)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def explore_mnist_curve(optimizer, steps, arguments):
-    """`lib.explore.mnist_loss_curve` on the training digits of `mnist()`."""
+    """`lib.explore.optimizers.mnist_loss_curve` on the training digits of `mnist()`."""
     from lib import explore
 
     digits = mnist()
-    return explore.mnist_loss_curve(digits.x_train, digits.y_train, optimizer, steps=steps,
-                                    **arguments)
+    return explore.optimizers.mnist_loss_curve(digits.x_train, digits.y_train, optimizer,
+                                               steps=steps, **arguments)
 
 
 # /inside: test-set statistics and filter patterns of `lib.inspection`, computed once per model.

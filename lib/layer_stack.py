@@ -30,7 +30,7 @@ _ACTIVATION = Argument("activation", "choice", "relu", choices=ACTIVATIONS)
 _POOL_SIZE = Argument("pool_size", "int", 2, minimum=1, maximum=INPUT_SHAPE[0])
 
 # Each layer type's arguments (Keras's names), with their defaults and the range a stack
-# allows: what /train's widgets offer and `normalize` checks (`lib.explore` starts from
+# allows: what /train's widgets offer and `normalize` checks (`lib.explore.layers` starts from
 # these too). Keras takes any dropout rate below 1; the widget stops at 0.95.
 ARGUMENTS = {
     "Conv2D": (

@@ -29,9 +29,9 @@ def test_page_in_both_languages(language, title, dead):
 
 def test_all_activations_at_once_and_their_arguments():
     app = run_page()
-    app.multiselect(key="activations_picks").set_value(list(explore.ACTIVATIONS)).run()
+    app.multiselect(key="activations_picks").set_value(list(explore.activations.ACTIVATIONS)).run()
     assert not app.exception and not app.error
-    assert len(app.dataframe[0].value) == len(explore.ACTIVATIONS)
+    assert len(app.dataframe[0].value) == len(explore.activations.ACTIVATIONS)
     app.slider(key="activations_relu_max_value").set_value(2.0).run()
     app.slider(key="activations_elu_alpha").set_value(0.5).run()
     app.checkbox(key="activations_gelu_approximate").check().run()

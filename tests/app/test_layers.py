@@ -36,7 +36,7 @@ def test_page_in_both_languages(language, title, same):
 
 def test_every_layer_type_renders():
     app = run_page()
-    for layer_type in explore.LAYERS:
+    for layer_type in explore.layers.LAYERS:
         app.selectbox(key="layers_type").set_value(layer_type).run()
         assert not app.exception, (layer_type, [e.value for e in app.exception])
         assert not app.error, layer_type

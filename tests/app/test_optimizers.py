@@ -27,7 +27,7 @@ def test_page_in_both_languages(language, title):
 def test_surfaces_optimizers_and_decay():
     app = run_page()
     app.multiselect(key="optimizers_picks").set_value(["sgd", "rmsprop", "adagrad", "adam"]).run()
-    for surface in explore.SURFACES:
+    for surface in explore.optimizers.SURFACES:
         app.selectbox(key="optimizers_surface").set_value(surface).run()
         assert not app.exception, surface
     app.selectbox(key="optimizers_surface").set_value("bowl").run()
