@@ -186,12 +186,13 @@ with fit_settings:
     left.caption(t("train.loss"))
     epochs, batch, split = (train_settings.SETTINGS[name] for name in (
         "epochs", "batch_size", "validation_split"))
-    settings["epochs"] = right.number_input(t("train.epochs"), epochs.low, epochs.high,
+    settings["epochs"] = right.number_input(t("train.epochs"), epochs.minimum, epochs.maximum,
                                             key=widget("epochs", settings["epochs"]))
-    settings["batch_size"] = right.number_input(t("train.batch_size"), batch.low, batch.high,
+    settings["batch_size"] = right.number_input(t("train.batch_size"), batch.minimum,
+                                                batch.maximum,
                                                 key=widget("batch_size", settings["batch_size"]))
     settings["validation_split"] = right.slider(
-        t("train.validation_split"), split.low, split.high, step=0.05,
+        t("train.validation_split"), split.minimum, split.maximum, step=split.step,
         key=widget("validation_split", settings["validation_split"]))
     sources = list(train_settings.DATA_CHOICES)
     settings["data"] = right.radio(t("train.data"), sources, horizontal=True,

@@ -1,4 +1,4 @@
-"""What the second wall costs a legitimate model upload: the sandbox check beside loading in-process.
+"""What the second wall costs a legitimate model upload: the sandbox beside loading in-process.
 
     python bench/bench_model_upload.py [--runs 5]
 

@@ -15,7 +15,7 @@ import dataclasses
 import math
 import shlex
 
-from lib import data, models
+from lib import data, models, registry
 from lib.training import TrainingConfig
 
 DATA_CHOICES = ("embedded", "keras", "npz")
@@ -26,65 +26,61 @@ OPTIMIZER_ARGUMENTS = tuple(sorted({name for spec in models.OPTIMIZERS.values()
 
 
 @dataclasses.dataclass(frozen=True)
-class Setting:
-    """One setting of a run.
+class Setting(registry.Argument):
+    """One setting of a run: a `lib.registry.Argument` with its names in the link and the CLI.
 
     Attributes:
-        name: Its key in the settings dict, and its `TrainingConfig` field (if any).
         query: Its name in the link.
-        kind: `int`, `float`, `bool` or `str`.
-        default: Its value on a first visit and in the CLI.
-        low: The smallest number allowed (numbers only).
-        high: The largest number allowed (numbers only).
-        choices: The allowed strings (strings only).
         flag: Its `python -m lib.cli train` option, or `None` (the page's data choice, whose
             CLI option `--data` also takes a file).
     """
 
-    name: str
-    query: str
-    kind: type
-    default: object
-    low: float | None = None
-    high: float | None = None
-    choices: tuple | None = None
+    query: str = ""
     flag: str | None = None
 
     def read(self, text):
         """The value a link's `text` gives, or `ValueError` if it is not an allowed one."""
-        if self.kind is bool:
+        if self.kind == "bool":
             if text not in ("0", "1", "true", "false"):
                 raise ValueError(text)
             return text in ("1", "true")
-        if self.kind is str:
-            if text not in self.choices:
-                raise ValueError(text)
-            return text
-        value = self.kind(text)
-        if not (math.isfinite(value) and self.low <= value <= self.high):
+        if self.kind == "choice":
+            return registry.get(self.choices, text, self.name)
+        value = _TYPES[self.kind](text)
+        if not (math.isfinite(value) and self.minimum <= value <= self.maximum):
             raise ValueError(text)
         return value
 
     def write(self, value):
         """`value` as the link writes it."""
-        if self.kind is bool:
+        if self.kind == "bool":
             return "1" if value else "0"
-        if self.kind is float:
+        if self.kind == "float":
             return f"{value:g}"
         return str(value)
 
 
+_TYPES = {"int": int, "float": float}
+
+
+def _argument(name, default):
+    """An optimizer argument (`lr`, `momentum`, `nesterov`...) as a setting of its own name."""
+    kind = "bool" if isinstance(default, bool) else "float"
+    return Setting(name, kind, default, minimum=0.0, maximum=math.inf, query=name)
+
+
 SETTINGS = {setting.name: setting for setting in (
-    Setting("preset", "preset", str, "tutorial_cnn", choices=tuple(models.PRESETS),
+    Setting("preset", "choice", "tutorial_cnn", choices=tuple(models.PRESETS), query="preset",
             flag="--preset"),
-    Setting("optimizer", "optimizer", str, "adam", choices=tuple(models.OPTIMIZERS),
+    Setting("optimizer", "choice", "adam", choices=tuple(models.OPTIMIZERS), query="optimizer",
             flag="--optimizer"),
-    Setting("epochs", "epochs", int, 5, 1, 100, flag="--epochs"),
-    Setting("batch_size", "batch", int, 64, 1, 2048, flag="--batch-size"),
-    Setting("validation_split", "val", float, 0.1, 0.0, 0.5, flag="--validation-split"),
-    Setting("data", "data", str, "embedded", choices=DATA_CHOICES),
-    Setting("train_size", "size", int, ALL_DIGITS, 0, 1_000_000, flag="--train-size"),
-    Setting("augment", "aug", bool, False, flag="--augment"),
+    Setting("epochs", "int", 5, 1, 100, query="epochs", flag="--epochs"),
+    Setting("batch_size", "int", 64, 1, 2048, query="batch", flag="--batch-size"),
+    Setting("validation_split", "float", 0.1, 0.0, 0.5, step=0.05, query="val",
+            flag="--validation-split"),
+    Setting("data", "choice", "embedded", choices=DATA_CHOICES, query="data"),
+    Setting("train_size", "int", ALL_DIGITS, 0, 1_000_000, query="size", flag="--train-size"),
+    Setting("augment", "bool", False, query="aug", flag="--augment"),
 )}
 
 
@@ -123,9 +119,8 @@ def from_query(query):
     for name, default in settings["optimizer_arguments"].items():
         if name not in query:
             continue
-        argument = Setting(name, name, type(default), default, 0.0, math.inf)
         try:
-            settings["optimizer_arguments"][name] = argument.read(str(query[name]))
+            settings["optimizer_arguments"][name] = _argument(name, default).read(str(query[name]))
         except ValueError:
             ignored.append(name)
     return settings, ignored
@@ -138,7 +133,7 @@ def to_query(settings):
         query[setting.query] = setting.write(settings[name])
         if name == "optimizer":  # Its arguments follow it, as in the tutorial's call.
             for argument, value in settings["optimizer_arguments"].items():
-                query[argument] = Setting(argument, argument, type(value), value).write(value)
+                query[argument] = _argument(argument, value).write(value)
     return query
 
 
@@ -161,7 +156,7 @@ def cli_command(settings):
         value = getattr(config, name, None)
         if setting.flag is None or (name == "train_size" and value == ALL_DIGITS):
             continue
-        if setting.kind is bool:
+        if setting.kind == "bool":
             parts += [setting.flag] if value else []
         else:
             parts += [setting.flag, setting.write(value)]
@@ -186,13 +181,13 @@ def add_cli_arguments(parser):
     for setting in SETTINGS.values():
         if setting.flag is None:
             continue
-        if setting.kind is bool:
+        if setting.kind == "bool":
             parser.add_argument(setting.flag, action="store_true", default=setting.default)
-        elif setting.kind is str:
+        elif setting.kind == "choice":
             parser.add_argument(setting.flag, default=setting.default, choices=setting.choices)
         else:
             parser.add_argument(setting.flag, type=_bounded(setting), default=setting.default,
-                                metavar=f"{setting.low:g}..{setting.high:g}")
+                                metavar=f"{setting.minimum:g}..{setting.maximum:g}")
     for name in OPTIMIZER_ARGUMENTS:
         if name == "nesterov":
             parser.add_argument("--nesterov", action="store_true", default=None)
@@ -209,8 +204,8 @@ def _bounded(setting):
             import argparse
 
             raise argparse.ArgumentTypeError(
-                f"expected {setting.kind.__name__} in {setting.low:g}..{setting.high:g}, "
+                f"expected {setting.kind} in {setting.minimum:g}..{setting.maximum:g}, "
                 f"received {text!r}") from None
 
-    parse.__name__ = setting.kind.__name__
+    parse.__name__ = setting.kind
     return parse
