@@ -78,7 +78,8 @@ def test_bundled_model_and_card():
     assert card["test_accuracy"] >= 0.98 and card["data_source"] == "embedded"
     assert card["split"] == {"train": 4000, "test": 1000, "seed": 1234,
                              "validation_split": 0.1, "train_size": None}
-    assert card["command"].startswith("python -m lib.cli train")
+    # Rebuilt from scratch, synthetic digits included, by one command (lib.bundled_model).
+    assert card["command"] == "python -m lib.bundled_model"
 
 
 # --- Loading files, including Keras 2 ones ----------------------------------------

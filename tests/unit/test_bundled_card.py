@@ -1,0 +1,77 @@
+"""The bundled model's card tells the truth: its figures are re-measured here.
+
+Every set is measured whole (the figures must match to the card's rounding), but
+for the styles set's phone photos, slow to make: a subset of them must agree with
+the card's whole-set figures within sampling error.
+"""
+
+import pytest
+from scipy import stats
+
+from lib import bundled_model, data, font_digits, generalization, models, synthetic_digits
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def card():
+    return models.read_card(models.BUNDLED_MODEL_PATH)
+
+
+@pytest.fixture(scope="module")
+def model():
+    return models.load_bundled_model()
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    return data.load_embedded()
+
+
+def _could_come_from(measured, recorded, digits, whole):
+    """Whether a share measured on `digits` digits is a likely sample of the share the card
+    records for `whole` digits (an exact binomial test at the 0.1% level). A share of 0 or 1
+    is taken as half a digit off it: the subset's pictures are not the whole set's."""
+    share = min(max(recorded, 0.5 / whole), 1 - 0.5 / whole)
+    return stats.binomtest(round(measured * digits), digits, share).pvalue >= 1e-3
+
+
+def test_the_card_describes_the_recipe_and_the_data(card, model):
+    assert model.count_params() == card["parameters"] == 935_562
+    assert card["command"] == "python -m lib.bundled_model"
+    assert card["preset"] == "tutorial_cnn" and card["data_source"] == "embedded"
+    recipe = bundled_model.RECIPE
+    assert (card["mix"], card["epochs"], card["seed"], card["label_smoothing"]) == (
+        recipe.mix, recipe.epochs, recipe.seed, recipe.label_smoothing)
+    synthetic = card["synthetic"]
+    assert synthetic["fonts"]["fonts"] == list(font_digits.FONTS)
+    assert synthetic["fonts"]["count"] == 10 * bundled_model.FONT_DIGITS_PER_CLASS
+    assert synthetic["strokes"]["count"] == (bundled_model.STROKE_SEEDS_PER_STYLE
+                                             * len(synthetic_digits.STYLES))
+    assert list(synthetic["strokes"]["styles"]) == list(synthetic_digits.STYLES)
+    assert card["validation_choice"]["chosen"]["seed"] == recipe.seed
+    assert card["test_accuracy"] == card["generalization"]["mnist_test"]["accuracy"]
+
+
+def test_whole_sets_match_the_card(card, model, mnist):
+    sets = generalization.evaluation_sets(mnist, renderings=["canvas", "black on white"])
+    measured = generalization.measure(model, sets)
+    assert sorted(card["generalization"]) == sorted([*sets, "styles_phone_photo"])
+    for name in sets:
+        recorded = card["generalization"][name]
+        assert measured[name]["digits"] == recorded["digits"]
+        for figure in ("accuracy", "confident_wrong", "ece"):
+            assert measured[name][figure] == pytest.approx(recorded[figure], abs=5e-5), (
+                name, figure)
+
+
+def test_a_subset_of_the_photos_agrees_with_the_card(card, model, mnist):
+    # Photos take 30 ms each to make: 10 of the card's 50 test seeds per style.
+    sets = generalization.evaluation_sets(mnist, seeds_per_style=10, optdigits_limit=1,
+                                          renderings=["phone photo"])
+    measured = generalization.measure(model, {"photos": sets["styles_phone_photo"]})["photos"]
+    recorded = card["generalization"]["styles_phone_photo"]
+    assert measured["digits"] == 200 < recorded["digits"]
+    for figure in ("accuracy", "confident_wrong"):
+        assert _could_come_from(measured[figure], recorded[figure], 200, recorded["digits"]), (
+            figure, measured[figure], recorded[figure])
