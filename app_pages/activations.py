@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import cache, explore, session
-from lib import explore_charts as charts
+from lib.charts import explore as charts
 
 DEFAULT_PICKS = ["relu", "sigmoid", "tanh"]
 DEFAULT_LOGITS = [[2.0, 1.0, 0.1, 0.0, -1.0, 0.5, 0.0, 3.0, 0.0, -0.5],

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import cache, datasets, session
-from lib import dataset_charts as charts
+from lib.charts import datasets as charts
 
 session.init_state()
 t = session.translator()

@@ -6,8 +6,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import cache, charts, evaluation, explore_charts, i18n, inspection, preprocess, session
-from lib import inspect_charts as figures
+from lib import cache, evaluation, i18n, inspection, preprocess, session
+from lib.charts import digits as charts
+from lib.charts import evaluation as evaluation_charts
+from lib.charts import explore as explore_charts
+from lib.charts import inspect as figures
 from lib.errors import InputError
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff"]
@@ -245,12 +248,12 @@ with tabs["errors"]:
     wrong.metric(t("inside.errors.mistakes"), len(stats.mistakes), border=True)
     matrix, per_digit = st.columns([1.2, 1])
     matrix.markdown(t("inside.errors.confusion"))
-    matrix.plotly_chart(figures.confusion_figure(stats.confusion, t("inside.predicted"),
-                                                 t("inside.true")),
+    matrix.plotly_chart(evaluation_charts.confusion_matrix(stats.confusion, t("inside.predicted"),
+                                                           t("inside.true")),
                         key="inside_confusion", config=NO_CHART_BAR)
     per_digit.markdown(t("inside.errors.per_digit"))
-    per_digit.plotly_chart(charts.per_digit_accuracy(stats.per_digit, t("inside.digit"),
-                                                     t("inside.errors.accuracy")),
+    per_digit.plotly_chart(evaluation_charts.per_digit_accuracy(stats.per_digit, t("inside.digit"),
+                                                                t("inside.errors.accuracy")),
                            key="inside_per_digit", config=NO_CHART_BAR)
     confusions = evaluation.top_confusions(stats.confusion)
     if confusions:
@@ -265,7 +268,7 @@ with tabs["errors"]:
         st.info(t("inside.mistakes.none"), icon=":material/check:")
     for row in range(0, len(shown), 6):
         for column, index in zip(st.columns(6), shown[row:row + 6], strict=False):
-            column.image(figures.thumbnail(digits.x_test[index] / 255.0, 3))
+            column.image(charts.thumbnail(digits.x_test[index] / 255.0, 3))
             column.caption(t("inside.mistake.caption", index=index, label=stats.labels[index],
                              prediction=stats.predictions[index],
                              confidence=stats.confidences[index]))
@@ -287,7 +290,7 @@ with tabs["errors"]:
     points = (event.get("selection") or {}).get("points") or []
     if points and points[0].get("customdata") is not None:
         index = int(np.ravel(points[0]["customdata"])[0])
-        selected.image(figures.thumbnail(digits.x_test[index] / 255.0, 5))
+        selected.image(charts.thumbnail(digits.x_test[index] / 255.0, 5))
         selected.caption(t("inside.map.point", index=index, label=stats.labels[index],
                            prediction=stats.predictions[index]))
         selected.button(t("inside.inspect"), icon=":material/search:", key="inside_map_inspect",

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import cache, explore, session
-from lib import explore_charts as charts
+from lib.charts import explore as charts
 
 session.init_state()
 t = session.translator()

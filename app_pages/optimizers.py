@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from lib import cache, explore, models, session
-from lib import explore_charts as charts
+from lib.charts import explore as charts
 
 DEFAULT_PICKS = ["sgd", "adam"]
 

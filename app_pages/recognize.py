@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from lib import charts, preprocess, recognition, session, uploads
-from lib import inspect_charts as figures
+from lib import preprocess, recognition, session, uploads
+from lib.charts import digits as charts
+from lib.charts import evaluation as evaluation_charts
 from lib.errors import InputError
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff"]
@@ -128,12 +129,13 @@ if summary["accuracy"] is not None:
                              labelled=summary["labelled"]))
     # The confusion matrix and per-digit chart /train and /inside show, for the labelled files.
     matrix, per_digit = st.columns([1.2, 1])
-    matrix.plotly_chart(figures.confusion_figure(summary["evaluation"].confusion,
-                                                 t("recognize.col.prediction"),
-                                                 t("recognize.col.label")),
+    matrix.plotly_chart(evaluation_charts.confusion_matrix(summary["evaluation"].confusion,
+                                                           t("recognize.col.prediction"),
+                                                           t("recognize.col.label")),
                         key="recognize_confusion", config={"displayModeBar": False})
-    per_digit.plotly_chart(charts.per_digit_accuracy(summary["per_digit"], t("recognize.digit"),
-                                                     t("recognize.upload.accuracy")),
+    per_digit.plotly_chart(evaluation_charts.per_digit_accuracy(summary["per_digit"],
+                                                                t("recognize.digit"),
+                                                                t("recognize.upload.accuracy")),
                            key="recognize_per_digit", config={"displayModeBar": False})
 
 if recognised:

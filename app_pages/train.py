@@ -14,20 +14,9 @@ import uuid
 import numpy as np
 import streamlit as st
 
-from lib import (
-    cache,
-    charts,
-    data,
-    i18n,
-    jobs,
-    layer_stack,
-    models,
-    session,
-    train_charts,
-    train_settings,
-    training,
-)
-from lib import inspect_charts as figures
+from lib import cache, data, i18n, jobs, layer_stack, models, session, train_settings, training
+from lib.charts import evaluation as evaluation_charts
+from lib.charts import training as train_charts
 from lib.errors import InputError
 
 session.init_state()
@@ -377,11 +366,12 @@ if snapshot is not None and not snapshot.active:
         epochs.metric(t("train.result.epochs"), len(result.history))
         matrix, per_digit = st.columns(2)
         matrix.markdown(f"**{t('train.result.confusion')}**")
-        matrix.plotly_chart(figures.confusion_figure(evaluation.confusion, CHART_TEXT["predicted"],
-                                                     CHART_TEXT["true"]), key="train_confusion")
+        matrix.plotly_chart(evaluation_charts.confusion_matrix(
+            evaluation.confusion, CHART_TEXT["predicted"], CHART_TEXT["true"]),
+            key="train_confusion")
         per_digit.markdown(f"**{t('train.result.per_digit')}**")
-        per_digit.plotly_chart(charts.per_digit_accuracy(evaluation.per_digit, CHART_TEXT["digit"],
-                                                         CHART_TEXT["accuracy"]),
+        per_digit.plotly_chart(evaluation_charts.per_digit_accuracy(
+            evaluation.per_digit, CHART_TEXT["digit"], CHART_TEXT["accuracy"]),
                                key="train_per_digit")
         x_test, y_test = snapshot.meta["x_test"], snapshot.meta["y_test"]
         if len(evaluation.mistakes):

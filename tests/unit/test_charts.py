@@ -1,4 +1,5 @@
-"""Unit tests of lib/charts.py (Plotly figures) and lib/recognition.py (the /recognize logic)."""
+"""Unit tests of lib/charts/ (digits, the evaluation charts, style) and lib/recognition.py (the
+/recognize logic)."""
 
 import csv
 import io
@@ -7,7 +8,10 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from lib import charts, recognition, uploads
+from lib import evaluation, recognition, uploads
+from lib.charts import digits as charts
+from lib.charts import evaluation as evaluation_charts
+from lib.charts import style
 from lib.errors import InputError
 
 
@@ -23,8 +27,8 @@ def test_probability_bars_highlight_the_prediction():
     (bar,) = figure.data
     assert list(bar.x) == [str(digit) for digit in range(10)]
     assert np.allclose(bar.y, _probabilities(best=3))
-    assert bar.marker.color[3] == charts.HIGHLIGHT
-    assert {bar.marker.color[d] for d in range(10) if d != 3} == {charts.MUTED}
+    assert bar.marker.color[3] == style.HIGHLIGHT
+    assert {bar.marker.color[d] for d in range(10) if d != 3} == {style.MUTED}
     assert bar.text[3] == "70%"
     assert figure.layout.xaxis.title.text == "Digit"
     assert figure.layout.yaxis.title.text == "Probability"
@@ -74,9 +78,9 @@ def test_thumbnail_grid_tiles_rows_and_colours_titles():
     assert np.isnan(mosaic[0, 0]) and np.isnan(mosaic[-1, -1])
     annotations = figure.layout.annotations
     assert [a.text for a in annotations] == titles
-    assert annotations[0].font.color == charts.RIGHT
-    assert annotations[1].font.color == charts.WRONG
-    assert annotations[2].font.color == charts.NEUTRAL
+    assert annotations[0].font.color == style.RIGHT
+    assert annotations[1].font.color == style.WRONG
+    assert annotations[2].font.color == style.NEUTRAL
     assert figure.layout.yaxis.autorange == "reversed" and figure.layout.height == 2 * 150 + 20
 
 
@@ -91,12 +95,25 @@ def test_thumbnail_grid_of_nothing_and_bad_arguments():
 
 
 def test_per_digit_accuracy():
-    figure = charts.per_digit_accuracy({3: (2, 4), 1: (5, 5)}, "Digit", "Accuracy")
+    figure = evaluation_charts.per_digit_accuracy({3: (2, 4), 1: (5, 5)}, "Digit", "Accuracy")
     (bar,) = figure.data
     assert list(bar.x) == ["1", "3"]
     assert list(bar.y) == [1.0, 0.5]
     assert list(bar.text) == ["5/5", "2/4"]
-    assert bar.marker.color[0] == charts.RIGHT
+    assert bar.marker.color[0] == style.RIGHT
+    assert bar.marker.color[1] == style.HIGHLIGHT
+
+
+def test_the_confusion_matrix_colours_right_and_wrong_apart():
+    scores = evaluation.evaluate([0, 0, 1, 2, 2], [0, 1, 1, 2, 2], [0.9] * 5)
+    figure = evaluation_charts.confusion_matrix(scores.confusion, "Predicted", "True digit")
+    right, wrong = figure.data
+    assert right.colorscale[-1][1] == style.RIGHT and wrong.colorscale[-1][1] == style.WRONG
+    assert right.text[2][2] == "2" and right.text[3][3] == "0"  # The diagonal always shows.
+    assert wrong.text[0][1] == "1" and wrong.text[1][0] == ""  # Empty mistakes stay blank.
+    assert figure.layout.xaxis.title.text == "Predicted"
+    assert figure.layout.yaxis.title.text == "True digit"
+    assert figure.layout.yaxis.autorange == "reversed"  # Digit 0 on top, as in the table.
 
 
 class _FixedModel:

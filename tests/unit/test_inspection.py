@@ -1,4 +1,4 @@
-"""Unit tests of lib/inspection.py and lib/inspect_charts.py: layer outputs, saliency, Grad-CAM,
+"""Unit tests of lib/inspection.py and lib/charts/inspect.py: layer outputs, saliency, Grad-CAM,
 filter patterns, test-set statistics, and the figures drawn from them."""
 
 import threading
@@ -10,7 +10,9 @@ from keras import layers
 from PIL import Image, ImageDraw
 
 from lib import evaluation, inference, inspection, models, preprocess
-from lib import inspect_charts as figures
+from lib.charts import digits as digit_charts
+from lib.charts import evaluation as evaluation_charts
+from lib.charts import inspect as figures
 
 
 @pytest.fixture(scope="module")
@@ -244,7 +246,7 @@ def test_concurrent_sessions_share_a_model_safely(bundled, mnist):
 def test_figures():
     confusion = np.diag(np.full(10, 5))
     confusion[4, 9] = 3
-    figure = figures.confusion_figure(confusion, "predicted", "true")
+    figure = evaluation_charts.confusion_matrix(confusion, "predicted", "true")
     assert len(figure.data) == 2
     assert figure.data[1].text[4][9] == "3" and figure.data[1].text[0][1] == ""
     assert figure.data[0].text[4][4] == "5"
@@ -258,4 +260,4 @@ def test_figures():
     digit = synthetic_digit()
     panels = [("a", digit, "overlay"), ("b", digit - 0.5, "signed"), ("c", digit, "image")]
     assert len(figures.explanation_figure(digit, panels).data) == 4
-    assert figures.thumbnail(digit, 3).shape == (84, 84)
+    assert digit_charts.thumbnail(digit, 3).shape == (84, 84)

@@ -1,7 +1,7 @@
-"""Plotly figures for the app: probabilities, digits as the model sees them, thumbnail grids.
+"""Digits as the model sees them: probabilities, gray images, rows of steps, thumbnail grids.
 
-Every function is pure: it takes arrays and already-translated strings and
-returns a `plotly.graph_objects.Figure`, so it is testable without Streamlit.
+Used on /recognize and /inside; `gray_heatmap` and `image_axes` draw images for the other chart
+modules too.
 """
 
 import math
@@ -10,14 +10,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-# Colours: the predicted digit stands out, the others stay quiet.
-HIGHLIGHT = "#1f77b4"
-MUTED = "#c7d3e0"
-RIGHT = "#2e7d32"
-WRONG = "#c62828"
-NEUTRAL = "#31333f"
+from lib.charts import style
 
-_MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
+# A title of one line of 14 px fits in 30 px.
+_MARGIN = style.margin(30)
 
 
 def _as_probabilities(probabilities):
@@ -42,11 +38,19 @@ def _as_gray(image, name="image"):
     return array
 
 
-def _gray_heatmap(image, hover):
-    return go.Heatmap(
-        z=image, zmin=0.0, zmax=1.0, colorscale="gray", showscale=False,
-        hovertemplate=hover + "<extra></extra>",
-    )
+def gray_heatmap(image, hover=None):
+    """A `Heatmap` of gray levels in [0, 1]; `hover` is its hover template (`None`: no hover)."""
+    hover = {"hoverinfo": "skip"} if hover is None else {"hovertemplate": hover + "<extra></extra>"}
+    return go.Heatmap(z=image, zmin=0.0, zmax=1.0, colorscale="gray", showscale=False, **hover)
+
+
+def image_axes(figure, columns):
+    """Hides the axes of a row of `columns` images, upright and with square pixels."""
+    figure.update_xaxes(visible=False, constrain="domain")
+    figure.update_yaxes(visible=False, autorange="reversed", constrain="domain")
+    for column in range(1, columns + 1):
+        # Square pixels: each y axis is scaled to its own x axis.
+        figure.update_yaxes(scaleanchor="x" if column == 1 else f"x{column}", row=1, col=column)
 
 
 def probability_bars(probabilities, x_title="", y_title="", height=280):
@@ -66,7 +70,7 @@ def probability_bars(probabilities, x_title="", y_title="", height=280):
     """
     values = _as_probabilities(probabilities)
     best = int(np.argmax(values))
-    colors = [HIGHLIGHT if digit == best else MUTED for digit in range(10)]
+    colors = [style.HIGHLIGHT if digit == best else style.MUTED for digit in range(10)]
     # Built in one go: each `update_layout` call costs plotly a validation pass.
     return go.Figure(
         go.Bar(
@@ -99,9 +103,9 @@ def digit_image(image, title="", height=240):
     """
     array = _as_gray(image)
     return go.Figure(
-        _gray_heatmap(array, "x %{x}, y %{y}: %{z:.2f}"),
+        gray_heatmap(array, "x %{x}, y %{y}: %{z:.2f}"),
         layout={
-            "height": height, "margin": {**_MARGIN, "t": 30 if title else 5},
+            "height": height, "margin": style.margin(30 if title else 5),
             "title": {"text": title, "x": 0.5, "font": {"size": 14}},
             "xaxis": {"visible": False, "constrain": "domain"},
             "yaxis": {"visible": False, "autorange": "reversed", "scaleanchor": "x"},
@@ -131,21 +135,11 @@ def image_row(images, titles, height=220):
     figure = make_subplots(rows=1, cols=len(images), subplot_titles=list(titles),
                            horizontal_spacing=0.03)
     for index, image in enumerate(images, start=1):
-        figure.add_trace(_gray_heatmap(_as_gray(image), "%{z:.2f}"), row=1, col=index)
-        _square_axes(figure, row=1, col=index)
+        figure.add_trace(gray_heatmap(_as_gray(image), "%{z:.2f}"), row=1, col=index)
+    image_axes(figure, len(images))
     figure.update_layout(height=height, margin=_MARGIN)
     figure.update_annotations(font_size=12)
     return figure
-
-
-def _square_axes(figure, row, col):
-    figure.update_xaxes(visible=False, constrain="domain", row=row, col=col)
-    figure.update_yaxes(visible=False, autorange="reversed", constrain="domain",
-                        row=row, col=col)
-    # Square pixels: each y axis is scaled to its own x axis.
-    subplot = figure.get_subplot(row, col)
-    x_name = subplot.xaxis.plotly_name.replace("axis", "")
-    figure.update_yaxes(scaleanchor=x_name, row=row, col=col)
 
 
 def thumbnail_grid(images, titles, correct=None, columns=5, cell_height=150):
@@ -200,7 +194,7 @@ def thumbnail_grid(images, titles, correct=None, columns=5, cell_height=150):
         row, col = divmod(index, columns)
         top, left = row * cell_h + band, col * cell_w
         mosaic[top : top + height, left : left + width] = array
-        color = RIGHT if flag is True else WRONG if flag is False else NEUTRAL
+        color = style.RIGHT if flag is True else style.WRONG if flag is False else style.NEUTRAL
         annotations.append({
             "x": left + (width - 1) / 2, "y": top - 1, "text": title, "showarrow": False,
             "yanchor": "bottom", "font": {"size": 13, "color": color},
@@ -218,32 +212,7 @@ def thumbnail_grid(images, titles, correct=None, columns=5, cell_height=150):
     )
 
 
-def per_digit_accuracy(per_digit, x_title="", y_title="", height=260):
-    """Accuracy per true digit, as bars labelled `correct / total`.
-
-    Args:
-        per_digit: `{digit: (correct, total)}`, as in `lib.uploads.summary`.
-        x_title: Axis title under the digits (already translated).
-        y_title: Axis title beside the accuracy (already translated).
-        height: Figure height in pixels.
-
-    Returns:
-        A `plotly.graph_objects.Figure` with one `Bar` trace, one bar per digit
-        present in `per_digit`.
-    """
-    digits = sorted(per_digit)
-    accuracy = [per_digit[d][0] / per_digit[d][1] if per_digit[d][1] else 0.0 for d in digits]
-    return go.Figure(
-        go.Bar(
-            x=[str(d) for d in digits], y=accuracy,
-            marker_color=[RIGHT if value == 1.0 else HIGHLIGHT for value in accuracy],
-            text=[f"{per_digit[d][0]}/{per_digit[d][1]}" for d in digits],
-            textposition="outside", cliponaxis=False,
-            hovertemplate="%{x}: %{y:.0%} (%{text})<extra></extra>",
-        ),
-        layout={
-            "height": height, "margin": _MARGIN, "showlegend": False,
-            "xaxis": {"title": {"text": x_title}, "type": "category"},
-            "yaxis": {"title": {"text": y_title}, "range": [0, 1.12], "tickformat": ".0%"},
-        },
-    )
+def thumbnail(image, scale=4):
+    """A `(28, 28)` digit in [0, 1] as uint8 pixels `scale` times larger, crisp (no blur)."""
+    pixels = np.clip(np.asarray(image, dtype=np.float32), 0.0, 1.0)
+    return (np.kron(pixels, np.ones((scale, scale), np.float32)) * 255).astype(np.uint8)

@@ -1,24 +1,19 @@
-"""Plotly figures for training: learning curves and runs overlaid.
+"""Plotly figures for /train: learning curves, and runs overlaid.
 
 The test split's confusion matrix and accuracy per digit are the charts every page shares
-(`lib.inspect_charts.confusion_figure`, `lib.charts.per_digit_accuracy`).
-
-Pure functions of plain data; the page passes translated labels in `text`.
+(`lib.charts.evaluation`). The page passes translated labels in `text`.
 """
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-_TRAIN_COLOUR = "#1f77b4"
-_VALIDATION_COLOUR = "#ff7f0e"
-_RUN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-                "#7f7f7f", "#bcbd22", "#17becf")
+from lib.charts import style
 
 
 def _curves_figure(text, height):
     figure = make_subplots(rows=1, cols=2, subplot_titles=(text["loss"], text["accuracy"]),
                            horizontal_spacing=0.1)
-    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    figure.update_layout(height=height, margin=style.MARGIN,
                          legend={"orientation": "h", "y": -0.2})
     figure.update_xaxes(title_text=text["epoch"], dtick=1)
     figure.update_yaxes(rangemode="tozero", row=1, col=1)
@@ -40,14 +35,14 @@ def learning_curves(history, text, height=320):
     figure = _curves_figure(text, height)
     epochs = list(range(1, len(history) + 1))
     for column, metric in ((1, "loss"), (2, "accuracy")):
-        for prefix, name, colour, dash in (("", text["train"], _TRAIN_COLOUR, "solid"),
-                                           ("val_", text["validation"], _VALIDATION_COLOUR, "dot")):
+        for prefix, name, color, dash in (("", text["train"], style.TRAIN, "solid"),
+                                          ("val_", text["validation"], style.VALIDATION, "dot")):
             values = [logs.get(prefix + metric) for logs in history]
             if not any(value is not None for value in values):
                 continue
             figure.add_trace(
                 go.Scatter(x=epochs, y=values, mode="lines+markers", name=name,
-                           line={"color": colour, "dash": dash}, legendgroup=name,
+                           line={"color": color, "dash": dash}, legendgroup=name,
                            showlegend=column == 1),
                 row=1, col=column,
             )
@@ -66,7 +61,7 @@ def overlay_runs(curves, text, height=340):
     """
     figure = _curves_figure(text, height)
     for number, (label, history) in enumerate(curves.items()):
-        colour = _RUN_COLOURS[number % len(_RUN_COLOURS)]
+        color = style.RUN_COLORS[number % len(style.RUN_COLORS)]
         epochs = list(range(1, len(history) + 1))
         for column, metric in ((1, "loss"), (2, "accuracy")):
             for prefix, dash, suffix in (("", "solid", ""),
@@ -76,7 +71,7 @@ def overlay_runs(curves, text, height=340):
                     continue
                 figure.add_trace(
                     go.Scatter(x=epochs, y=values, mode="lines+markers", name=label + suffix,
-                               line={"color": colour, "dash": dash}, legendgroup=label + suffix,
+                               line={"color": color, "dash": dash}, legendgroup=label + suffix,
                                showlegend=column == 1),
                     row=1, col=column,
                 )

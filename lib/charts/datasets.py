@@ -7,8 +7,9 @@ Each function takes plain arrays and already-translated labels, and returns a
 import numpy as np
 import plotly.graph_objects as go
 
-_MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
-SPLIT_COLORS = {"train": "#1f77b4", "test": "#ff7f0e"}
+from lib.charts import style
+
+SPLIT_COLORS = {"train": style.TRAIN, "test": style.VALIDATION}
 
 
 def _tile(grid, gap=2):
@@ -52,7 +53,7 @@ def image_grid(grid, row_labels, title="", column_labels=None, height=None):
                         tickvals=[column * (image_width + gap) + image_width / 2
                                   for column in range(columns)],
                         ticktext=list(column_labels or [""] * columns))
-    figure.update_layout(title=title, margin=_MARGIN,
+    figure.update_layout(title=title, margin=style.MARGIN,
                          height=height or min(900, 60 + rows * 44 * max(1, 28 // image_height)),
                          plot_bgcolor="white")
     return figure
@@ -77,7 +78,7 @@ def split_bars(categories, values_by_split, title, x_title, y_title, percent=Fal
                                       strict=False):
         figure.add_bar(x=[str(category) for category in categories], y=values, name=split,
                        marker_color=color)
-    figure.update_layout(title=title, barmode="group", margin=_MARGIN, height=320,
+    figure.update_layout(title=title, barmode="group", margin=style.MARGIN, height=320,
                          xaxis_title=x_title, yaxis_title=y_title,
                          yaxis_tickformat=".0%" if percent else None,
                          legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"})
@@ -93,7 +94,7 @@ def histogram_figure(edges, shares_by_split, title, x_title, y_title, log_y=True
                                       strict=False):
         figure.add_scatter(x=centres, y=shares, name=split, mode="lines",
                            line={"shape": "hvh", "color": color})
-    figure.update_layout(title=title, margin=_MARGIN, height=320, xaxis_title=x_title,
+    figure.update_layout(title=title, margin=style.MARGIN, height=320, xaxis_title=x_title,
                          yaxis_title=y_title, yaxis_type="log" if log_y else "linear",
                          legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"})
     if log_y:
@@ -105,20 +106,20 @@ def count_bars(labels, counts, title, x_title, y_title, horizontal=False, height
     """One bar per label."""
     figure = go.Figure()
     if horizontal:
-        figure.add_bar(y=list(labels), x=counts, orientation="h", marker_color="#1f77b4")
+        figure.add_bar(y=list(labels), x=counts, orientation="h", marker_color=style.BLUE)
         figure.update_yaxes(autorange="reversed", type="category")
     else:
-        figure.add_bar(x=list(labels), y=counts, marker_color="#1f77b4")
+        figure.add_bar(x=list(labels), y=counts, marker_color=style.BLUE)
         figure.update_xaxes(type="category")
-    figure.update_layout(title=title, margin=_MARGIN, height=height,
+    figure.update_layout(title=title, margin=style.MARGIN, height=height,
                          xaxis_title=x_title, yaxis_title=y_title)
     return figure
 
 
 def values_histogram(values, title, x_title, y_title, bins=50):
     """A histogram of raw values (review lengths, house prices)."""
-    figure = go.Figure(go.Histogram(x=np.asarray(values), nbinsx=bins, marker_color="#1f77b4"))
-    figure.update_layout(title=title, margin=_MARGIN, height=300, xaxis_title=x_title,
+    figure = go.Figure(go.Histogram(x=np.asarray(values), nbinsx=bins, marker_color=style.BLUE))
+    figure.update_layout(title=title, margin=style.MARGIN, height=300, xaxis_title=x_title,
                          yaxis_title=y_title, bargap=0.05)
     return figure
 
@@ -126,8 +127,8 @@ def values_histogram(values, title, x_title, y_title, bins=50):
 def scatter_figure(x, y, title, x_title, y_title):
     """One feature against the target."""
     figure = go.Figure(go.Scattergl(x=np.asarray(x), y=np.asarray(y), mode="markers",
-                                    marker={"size": 4, "opacity": 0.5, "color": "#1f77b4"}))
-    figure.update_layout(title=title, margin=_MARGIN, height=320, xaxis_title=x_title,
+                                    marker={"size": 4, "opacity": 0.5, "color": style.BLUE}))
+    figure.update_layout(title=title, margin=style.MARGIN, height=320, xaxis_title=x_title,
                          yaxis_title=y_title)
     return figure
 
@@ -136,7 +137,7 @@ def models_figure(names, gflops, params_millions, size_mb, title, x_title, y_tit
                   highlight=None):
     """Models by cost: FLOPs per image against parameters, marker area by size in MB."""
     sizes = 12 + 30 * np.sqrt(np.asarray(size_mb, dtype=float) / max(max(size_mb), 1e-6))
-    colors = ["#d62728" if name == highlight else "#1f77b4" for name in names]
+    colors = [style.RED if name == highlight else style.BLUE for name in names]
     figure = go.Figure(go.Scatter(
         x=params_millions, y=gflops, text=list(names), mode="markers+text",
         textposition="top center", marker={"size": sizes, "color": colors, "opacity": 0.7},
@@ -145,7 +146,7 @@ def models_figure(names, gflops, params_millions, size_mb, title, x_title, y_tit
                       "<extra></extra>",
     ))
     figure.update_traces(cliponaxis=False)
-    figure.update_layout(title=title, margin={**_MARGIN, "t": 70}, height=420,
+    figure.update_layout(title=title, margin=style.margin(70), height=420,
                          xaxis_title=x_title,
                          yaxis_title=y_title, xaxis_type="log", yaxis_type="log")
     # One labelled tick per power of ten: minor ticks labelled 2 ... 9 read as values.
@@ -157,17 +158,17 @@ def models_figure(names, gflops, params_millions, size_mb, title, x_title, y_tit
 def top_classes_figure(labels, probabilities, title, x_title):
     """The top classes as horizontal bars, best on top."""
     figure = go.Figure(go.Bar(x=probabilities, y=list(labels), orientation="h",
-                              marker_color="#1f77b4", text=[f"{p:.1%}" for p in probabilities],
+                              marker_color=style.BLUE, text=[f"{p:.1%}" for p in probabilities],
                               textposition="auto"))
     figure.update_yaxes(autorange="reversed", type="category")
-    figure.update_layout(title=title, margin=_MARGIN, height=280, xaxis_title=x_title,
+    figure.update_layout(title=title, margin=style.MARGIN, height=280, xaxis_title=x_title,
                          xaxis_tickformat=".0%", xaxis_range=[0, 1])
     return figure
 
 
 def embedding_figure(embedding, title, x_title, y_title):
     """An embedding vector as bars, one per feature."""
-    figure = go.Figure(go.Bar(y=np.asarray(embedding), marker_color="#1f77b4"))
-    figure.update_layout(title=title, margin=_MARGIN, height=260, xaxis_title=x_title,
+    figure = go.Figure(go.Bar(y=np.asarray(embedding), marker_color=style.BLUE))
+    figure.update_layout(title=title, margin=style.MARGIN, height=260, xaxis_title=x_title,
                          yaxis_title=y_title, bargap=0)
     return figure

@@ -8,10 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-# One colour per curve or path, in a fixed order so a name keeps its colour.
-COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
-          "#17becf", "#bcbd22", "#7f7f7f")
-_MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+from lib.charts import style
 
 
 def _image_axes(figure, **selector):
@@ -54,7 +51,7 @@ def maps_figure(maps, title, map_label, columns=8):
         showscale=True, **_diverging(maps),
     ))
     _image_axes(figure)
-    figure.update_layout(title=title, margin=_MARGIN,
+    figure.update_layout(title=title, margin=style.MARGIN,
                          height=min(900, 120 + rows * max(110, 560 // columns)))
     return figure
 
@@ -76,7 +73,7 @@ def images_figure(images, height=300):
     _image_axes(figure)
     for column in range(2, len(images) + 1):
         figure.update_yaxes(scaleanchor=f"x{column}", row=1, col=column)
-    figure.update_layout(height=height, margin=_MARGIN)
+    figure.update_layout(height=height, margin=style.MARGIN)
     return figure
 
 
@@ -84,9 +81,9 @@ def bars_figure(values, title, x_title, y_title):
     """One bar per value (Dense units, Flatten positions)."""
     values = np.asarray(values, dtype=np.float64)
     figure = go.Figure(go.Bar(x=np.arange(len(values)), y=values,
-                              marker_color=np.where(values < 0, COLORS[1], COLORS[0])))
+                              marker_color=np.where(values < 0, style.COLORS[1], style.COLORS[0])))
     figure.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, height=300,
-                         margin=_MARGIN, bargap=0.1 if len(values) < 100 else 0)
+                         margin=style.MARGIN, bargap=0.1 if len(values) < 100 else 0)
     return figure
 
 
@@ -100,9 +97,9 @@ def histograms_figure(weights, count_label):
     figure = make_subplots(rows=1, cols=len(weights), subplot_titles=[name for name, _ in weights])
     for column, (_, values) in enumerate(weights, start=1):
         figure.add_trace(go.Histogram(x=np.ravel(values), nbinsx=40, showlegend=False,
-                                      marker_color=COLORS[column - 1]), row=1, col=column)
+                                      marker_color=style.COLORS[column - 1]), row=1, col=column)
     figure.update_yaxes(title_text=count_label, col=1)
-    figure.update_layout(height=260, margin=_MARGIN, bargap=0.05)
+    figure.update_layout(height=260, margin=style.MARGIN, bargap=0.05)
     return figure
 
 
@@ -118,7 +115,7 @@ def activations_figure(curves, show_derivative, value_label, slope_label):
     figure = go.Figure()
     values = []
     for index, (name, (x, y, dy)) in enumerate(curves.items()):
-        color = COLORS[index % len(COLORS)]
+        color = style.COLORS[index % len(style.COLORS)]
         figure.add_trace(go.Scatter(x=x, y=y, name=f"{name} {value_label}", mode="lines",
                                     line={"color": color, "width": 3}))
         values.append(y)
@@ -130,7 +127,7 @@ def activations_figure(curves, show_derivative, value_label, slope_label):
     # Keep an exploding curve (exponential) from flattening all the others.
     low, high = max(float(np.min(span)), -4.0), min(float(np.max(span)), 6.0)
     pad = 0.1 * (high - low or 1.0)
-    figure.update_layout(height=460, margin=_MARGIN, yaxis_range=[low - pad, high + pad],
+    figure.update_layout(height=460, margin=style.MARGIN, yaxis_range=[low - pad, high + pad],
                          xaxis_title="x", legend={"orientation": "h", "y": -0.15},
                          hovermode="x unified")
     figure.add_hline(y=0, line_color="#999", line_width=1)
@@ -147,7 +144,7 @@ def softmax_figure(probabilities, row_label, class_label):
         text=np.vectorize(lambda value: f"{value:.2f}")(probabilities), texttemplate="%{text}",
         colorscale="Blues", zmin=0, zmax=1,
     ))
-    figure.update_layout(height=120 + 50 * len(rows), margin=_MARGIN, xaxis_title=class_label,
+    figure.update_layout(height=120 + 50 * len(rows), margin=style.MARGIN, xaxis_title=class_label,
                          yaxis_autorange="reversed")
     return figure
 
@@ -167,9 +164,10 @@ def contour_figure(xs, ys, values, log_scale, paths, start, minimum, start_label
                                   showscale=False, opacity=0.75, hoverinfo="skip",
                                   contours={"coloring": "heatmap"}))
     for index, (name, points) in enumerate(paths.items()):
+        color = style.COLORS[index % len(style.COLORS)]
         figure.add_trace(go.Scatter(x=points[:, 0], y=points[:, 1], name=name,
                                     mode="lines+markers", marker={"size": 4},
-                                    line={"color": COLORS[index % len(COLORS)], "width": 2}))
+                                    line={"color": color, "width": 2}))
     figure.add_trace(go.Scatter(x=[start[0]], y=[start[1]], name=start_label, mode="markers",
                                 marker={"symbol": "circle-open", "size": 14, "color": "white",
                                         "line": {"width": 3}}))
@@ -177,7 +175,7 @@ def contour_figure(xs, ys, values, log_scale, paths, start, minimum, start_label
         figure.add_trace(go.Scatter(x=[minimum[0]], y=[minimum[1]], name=minimum_label,
                                     mode="markers", marker={"symbol": "star", "size": 16,
                                                             "color": "gold"}))
-    figure.update_layout(height=520, margin=_MARGIN, xaxis_title="x", yaxis_title="y",
+    figure.update_layout(height=520, margin=style.MARGIN, xaxis_title="x", yaxis_title="y",
                          xaxis_range=[xs[0], xs[-1]], yaxis_range=[ys[0], ys[-1]],
                          legend={"orientation": "h", "y": -0.12})
     return figure
@@ -193,7 +191,7 @@ def lines_figure(series, title, x_title, y_title, log_y=False, smooth=0):
     """
     figure = go.Figure()
     for index, (name, values) in enumerate(series.items()):
-        color = COLORS[index % len(COLORS)]
+        color = style.COLORS[index % len(style.COLORS)]
         values = np.asarray(values, dtype=np.float64)
         steps = np.arange(len(values))
         if smooth:
@@ -208,7 +206,7 @@ def lines_figure(series, title, x_title, y_title, log_y=False, smooth=0):
         figure.add_trace(go.Scatter(x=steps, y=values, name=name, mode="lines",
                                     line={"color": color, "width": 2}))
     figure.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, height=320,
-                         margin=_MARGIN, yaxis_type="log" if log_y else "linear",
+                         margin=style.MARGIN, yaxis_type="log" if log_y else "linear",
                          yaxis_exponentformat="power",
                          legend={"orientation": "h", "y": -0.25})
     return figure
