@@ -56,14 +56,9 @@ def evaluate(labels, predictions, confidences, num_classes=NUM_CLASSES):
     Raises:
         ValueError: if the arrays differ in length or hold a class outside the range.
     """
-    labels = np.asarray(labels, dtype=np.int64).reshape(-1)
-    predictions = np.asarray(predictions, dtype=np.int64).reshape(-1)
+    labels, predictions = _classes(labels), _classes(predictions)
     confidences = np.asarray(confidences, dtype=np.float32).reshape(-1)
-    if confidences.shape != predictions.shape:
-        raise ValueError(
-            "Expected one confidence per prediction. "
-            f"Received {predictions.size} predictions and {confidences.size} confidences."
-        )
+    _check_one_per(predictions, "prediction", confidences, "confidence")
     confusion = confusion_matrix(labels, predictions, num_classes)
     totals = confusion.sum(axis=1)
     wrong = np.flatnonzero(predictions != labels)
@@ -94,13 +89,8 @@ def confusion_matrix(labels, predictions, num_classes=NUM_CLASSES):
     Raises:
         ValueError: if the arrays differ in length or hold a class outside the range.
     """
-    labels = np.asarray(labels, dtype=np.int64).reshape(-1)
-    predictions = np.asarray(predictions, dtype=np.int64).reshape(-1)
-    if labels.shape != predictions.shape:
-        raise ValueError(
-            "Expected one prediction per label. "
-            f"Received {labels.size} labels and {predictions.size} predictions."
-        )
+    labels, predictions = _classes(labels), _classes(predictions)
+    _check_one_per(labels, "label", predictions, "prediction")
     both = np.concatenate([labels, predictions])
     if both.size and (both.min() < 0 or both.max() >= num_classes):
         raise ValueError(
@@ -117,3 +107,15 @@ def top_confusions(confusion, count=5):
     wrong = [(int(true), int(predicted), int(confusion[true, predicted]))
              for true, predicted in zip(*np.nonzero(confusion), strict=True) if true != predicted]
     return sorted(wrong, key=lambda item: (-item[2], item[0], item[1]))[:count]
+
+
+def _classes(values):
+    return np.asarray(values, dtype=np.int64).reshape(-1)
+
+
+def _check_one_per(items, item_name, values, value_name):
+    if values.shape != items.shape:
+        raise ValueError(
+            f"Expected one {value_name} per {item_name}. "
+            f"Received {items.size} {item_name}s and {values.size} {value_name}s."
+        )
