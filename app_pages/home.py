@@ -38,19 +38,44 @@ if card is None:
     st.info(t("home.card.none"), icon=":material/info:")
     st.metric(t("home.card.params"), f"{active.model.count_params():,}")
 else:
-    accuracy, params, epochs = st.columns(3)
-    accuracy.metric(t("home.card.accuracy"), f"{card['test_accuracy']:.2%}")
-    params.metric(t("home.card.params"), f"{card['parameters']:,}")
-    epochs.metric(t("home.card.epochs"), card["epochs"])
+    # (label, value, help). Beside the MNIST figure, the bundled model's card has figures on
+    # digits it never trained on (bench/bench_generalization.py); other cards do not.
+    figures = card.get("generalization")
+    metrics = [(t("home.card.accuracy"), f"{card['test_accuracy']:.2%}", None)]
+    if figures:
+        optdigits = figures["optdigits"]
+        styles = {name: figures[f"styles_{name}"]["accuracy"]
+                  for name in ("canvas", "black_on_white", "phone_photo")}
+        metrics = [
+            (*metrics[0][:2],
+             t("home.generalization.mnist_help", digits=figures["mnist_test"]["digits"])),
+            (t("home.generalization.optdigits"), f"{optdigits['accuracy']:.1%}",
+             t("home.generalization.optdigits_help", digits=optdigits["digits"],
+               confident_wrong=optdigits["confident_wrong"])),
+            (t("home.generalization.styles"), f"{min(styles.values()):.1%}",
+             t("home.generalization.styles_help", digits=figures["styles_canvas"]["digits"],
+               **styles)),
+        ]
+    metrics += [(t("home.card.params"), f"{card['parameters']:,}", None),
+                (t("home.card.epochs"), card["epochs"], None)]
+    for column, (label, value, help_text) in zip(st.columns(len(metrics)), metrics, strict=True):
+        column.metric(label, value, help=help_text)
+    if figures:
+        st.caption(t("home.generalization.caption"))
     split = card["split"]
     # The data's origin is a file name, perhaps an uploaded one.
-    st.markdown(
-        f"- **{t('home.card.source')}**: {card['data_source']} "
-        f"({i18n.markdown_literal(card['data_origin'])}), "
-        f"{split['train']:,} / {split['test']:,}\n"
-        f"- **{t('home.card.augmentation')}**: {card['augmentation']}\n"
-        f"- **{t('home.card.versions')}**: {card['keras_version']} / {card['tensorflow_version']}\n"
-        f"- **{t('home.card.date')}**: {card['date']}"
-    )
+    lines = [f"- **{t('home.card.source')}**: {card['data_source']} "
+             f"({i18n.markdown_literal(card['data_origin'])}), "
+             f"{split['train']:,} / {split['test']:,}"]
+    if synthetic := card.get("synthetic"):
+        lines.append(f"- **{t('home.generalization.synthetic')}**: " + t(
+            "home.generalization.synthetic_value", fonts=synthetic["fonts"]["count"],
+            font_count=len(synthetic["fonts"]["fonts"]), strokes=synthetic["strokes"]["count"],
+            styles=len(synthetic["strokes"]["styles"])))
+    lines += [f"- **{t('home.card.augmentation')}**: {card['augmentation']}",
+              f"- **{t('home.card.versions')}**: {card['keras_version']} / "
+              f"{card['tensorflow_version']}",
+              f"- **{t('home.card.date')}**: {card['date']}"]
+    st.markdown("\n".join(lines))
     st.caption(t("home.card.reproduce"))
     st.code(card["command"], language="bash")

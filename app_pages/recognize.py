@@ -64,8 +64,9 @@ if mode == "draw":
             prediction, confidence = st.columns(2)
             prediction.metric(t("recognize.prediction"), reading.digit, border=True)
             confidence.metric(t("recognize.confidence"), f"{reading.confidence:.1%}", border=True)
-            if reading.low_confidence:
-                st.warning(t("recognize.low_confidence", runner_up=reading.runner_up,
+            if reading.low_confidence:  # "4 or 9?": both digits, and how likely each is.
+                st.warning(t("recognize.close_call", digit=reading.digit,
+                             confidence=reading.confidence, runner_up=reading.runner_up,
                              probability=reading.runner_up_confidence), icon=":material/help:")
             bars, seen = st.columns([2, 1], vertical_alignment="bottom")
             bars.plotly_chart(charts.probability_bars(reading.probabilities, t("recognize.digit"),

@@ -1511,6 +1511,51 @@ _INSIDE = {  # /inside
 }
 
 
+_GENERALIZATION = {  # The bundled model on digits it was not trained on (bench_generalization.py)
+    "home.generalization.mnist_help": (
+        "The {digits:,} held-out embedded MNIST digits: MNIST's own writers and styles.",
+        "{digits:,} 个预留的内置 MNIST 测试数字：MNIST 自己的书写者和写法。",
+    ),
+    "home.generalization.optdigits": ("Other writers (optdigits)", "其他书写者（optdigits）"),
+    "home.generalization.optdigits_help": (
+        "scikit-learn's {digits:,} optdigits, written by 43 people who are not MNIST's writers, "
+        "drawn at canvas size; never trained on. Wrong at 90% confidence or more: "
+        "{confident_wrong:.1%}.",
+        "scikit-learn 的 {digits:,} 个 optdigits 数字，出自 43 位不属于 MNIST 的书写者，"
+        "按画布大小绘制；从未用于训练。置信度 90% 及以上却答错的：{confident_wrong:.1%}。",
+    ),
+    "home.generalization.styles": ("Styles MNIST has few of", "MNIST 少见的写法"),
+    "home.generalization.styles_help": (
+        "The lowest of three renderings of {digits:,} digits in styles such as a 1 with a flag "
+        "and a base, a closed 4 or a 7 with a bar, drawn by the pen-stroke generator with seeds "
+        "never trained on: canvas {canvas:.1%}, black on white {black_on_white:.1%}, phone "
+        "photo {phone_photo:.1%}.",
+        "{digits:,} 个数字三种呈现方式中最低的一项。这些数字是带勾和底座的 1、封口的 4、"
+        "带横杠的 7 等写法，由笔画生成器用从未训练过的种子绘制：画布 {canvas:.1%}，"
+        "白底黑字 {black_on_white:.1%}，手机照片 {phone_photo:.1%}。",
+    ),
+    "home.generalization.caption": (
+        "Accuracy on held-out MNIST digits says little about a class's handwriting: the other "
+        "two figures are digits the model never trained on, in other hands and styles "
+        "(`python bench/bench_generalization.py`).",
+        "仅看预留 MNIST 数字的准确率，说明不了模型能否读懂一个班级的笔迹：另外两个数字"
+        "来自模型从未训练过的其他书写者和写法（`python bench/bench_generalization.py`）。",
+    ),
+    "home.generalization.synthetic": ("Synthetic digits", "合成数字"),
+    "home.generalization.synthetic_value": (
+        "{fonts:,} rendered from {font_count} fonts, {strokes:,} drawn by the pen-stroke "
+        "generator in {styles} styles",
+        "{fonts:,} 个由 {font_count} 种字体渲染，{strokes:,} 个由笔画生成器以 {styles} 种写法绘制",
+    ),
+    "recognize.close_call": (
+        "{digit} or {runner_up}? The model is unsure: {digit} {confidence:.0%}, {runner_up} "
+        "{probability:.0%}. Try drawing the digit larger or clearer.",
+        "是 {digit} 还是 {runner_up}？模型不太确定：{digit} 为 {confidence:.0%}，{runner_up} 为 "
+        "{probability:.0%}。请把数字写得更大或更清楚一些。",
+    ),
+}
+
+
 def _merge(*sections):
     merged = {}
     for section in sections:
@@ -1522,7 +1567,8 @@ def _merge(*sections):
 
 
 TEXTS = _merge(_COMMON, _ERRORS, _MODEL_LIMITS, _BATCH_LIMITS, _TRAIN_LIMITS, _FAULTS,
-               _HOME, _SIDEBAR, _RECOGNIZE, _TRAIN, _EXPLORE, _DATASETS, _INSIDE)
+               _HOME, _SIDEBAR, _RECOGNIZE, _TRAIN, _EXPLORE, _DATASETS, _INSIDE,
+               _GENERALIZATION)
 
 
 def text(key, language=DEFAULT_LANGUAGE, **kwargs):

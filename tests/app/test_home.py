@@ -9,7 +9,7 @@ import pathlib
 
 import pytest
 
-from lib import i18n
+from lib import i18n, models
 from tests import pages
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -48,9 +48,19 @@ def test_home_and_sidebar_with_the_bundled_model(language):
     picker = app.selectbox(key=f"sidebar_model_picker_{language}")
     assert picker.value == "bundled" and picker.options == [t("sidebar.model.bundled")]
     labels = [metric.label for metric in app.metric]
-    assert labels == [t("home.card.accuracy"), t("home.card.params"), t("home.card.epochs")]
-    assert app.metric[1].value == "935,562"
-    assert app.code[0].value.startswith("python -m lib.cli train")
+    assert labels == [t("home.card.accuracy"), t("home.generalization.optdigits"),
+                      t("home.generalization.styles"), t("home.card.params"),
+                      t("home.card.epochs")]
+    # Beside the MNIST figure, the card's figures on digits the model never trained on.
+    figures = models.read_card(models.BUNDLED_MODEL_PATH)["generalization"]
+    styles = min(figures[f"styles_{name}"]["accuracy"]
+                 for name in ("canvas", "black_on_white", "phone_photo"))
+    assert [metric.value for metric in app.metric[:3]] == [
+        f"{figures['mnist_test']['accuracy']:.2%}", f"{figures['optdigits']['accuracy']:.1%}",
+        f"{styles:.1%}"]
+    assert app.metric[3].value == "935,562"
+    assert t("home.generalization.caption") in [caption.value for caption in app.caption]
+    assert app.code[0].value == "python -m lib.bundled_model"
     # The tutorial's table of Keras modules.
     modules = [text.value for text in app.markdown if text.value.startswith("**`keras.")]
     assert modules == [f"**`keras.{name}`**" for name in
@@ -82,7 +92,7 @@ def test_a_model_trained_in_this_session(language):
     app.selectbox(key=f"sidebar_model_picker_{language}").set_value("bundled").run()
     assert not app.exception
     assert app.session_state["model_choice"] == "bundled"
-    assert len(app.metric) == 3
+    assert len(app.metric) == 5
 
 
 def test_a_model_chosen_after_the_picker_is_drawn_shows_on_the_next_run():

@@ -106,7 +106,7 @@ def _constant_model(probabilities):
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_low_confidence_names_the_runner_up_with_a_session_model(canvas, mnist, language):
+def test_low_confidence_names_both_digits_with_a_session_model(canvas, mnist, language):
     from lib import session
 
     probabilities = np.full(10, 0.02)
@@ -118,8 +118,9 @@ def test_low_confidence_names_the_runner_up_with_a_session_model(canvas, mnist, 
     assert not app.exception
     assert app.metric[0].value == "5"
     (warning,) = app.warning
-    assert warning.value == _t(language)("recognize.low_confidence", runner_up=8,
-                                         probability=0.34)
+    assert warning.value == _t(language)("recognize.close_call", digit=5, confidence=0.5,
+                                         runner_up=8, probability=0.34)
+    assert warning.value.startswith("5 or 8?" if language == "en" else "是 5 还是 8？")
     assert "unsure" in app.caption[0].value
 
 
