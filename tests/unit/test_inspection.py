@@ -114,6 +114,21 @@ def test_layer_outputs_refuse_a_wrong_shape(bundled):
         inspection.layer_outputs(bundled, np.zeros((32, 32)))
 
 
+def _grad_cam_by_hand(model, digit, layer_name, class_index):
+    """Grad-CAM of a Sequential softmax model, its layers called in turn under a tape."""
+    import tensorflow as tf
+
+    value = tf.constant(digit[np.newaxis, ..., np.newaxis])
+    with tf.GradientTape() as tape:
+        for layer in model.layers[:-1]:
+            value = layer(value, training=False)
+            if layer.name == layer_name:
+                maps = value
+        last = model.layers[-1]  # The class's score is its logit, before the softmax.
+        score = (tf.matmul(value, last.kernel) + last.bias)[0, class_index]
+    return inspection.grad_cam_map(maps[0].numpy(), tape.gradient(score, maps)[0].numpy())
+
+
 def test_saliency_and_grad_cam_are_finite_shaped_and_highest_on_the_ink(bundled):
     digit = synthetic_digit()
     explanation = inspection.explain(bundled, digit)
@@ -125,7 +140,11 @@ def test_saliency_and_grad_cam_are_finite_shaped_and_highest_on_the_ink(bundled)
     assert explanation.grad_cam.min() >= 0.0 and explanation.grad_cam.max() == pytest.approx(1.0)
     ink = digit > 0.3
     assert explanation.saliency[ink].mean() > 1.5 * explanation.saliency[~ink].mean()
-    assert explanation.grad_cam[ink].mean() > 1.5 * explanation.grad_cam[~ink].mean()
+    # Where Grad-CAM lies is what a model learned, not what the code computes: models trained
+    # on the same data with other seeds put it on this 7's strokes or beside them (the bundled
+    # model weighs the empty space too). So the code is checked against Grad-CAM by hand.
+    np.testing.assert_allclose(explanation.grad_cam,
+                               _grad_cam_by_hand(bundled, digit, "conv2d_2", 7), atol=1e-4)
     # The single most salient pixel is on the stroke or right beside it.
     from scipy import ndimage
 
