@@ -4,8 +4,9 @@ import logging
 
 import streamlit as st
 
-from lib import cache, i18n, model_budget, model_files, session
+from lib import i18n, model_budget, model_files
 from lib.errors import InputError
+from lib.ui import cache, server, session
 
 # The refused uploads a session remembers (their digests and reasons), the oldest dropped first.
 MAX_REFUSED_MODELS = 16
@@ -89,7 +90,7 @@ with st.sidebar:
         else:
             st.caption(t("sidebar.model.loaded", name=i18n.markdown_literal(upload.name)))
 
-cache.prepare_server()
+server.prepare_server()
 try:
     navigation.run()
 except Exception:  # A bug must never show a student a traceback; the server's log keeps it.

@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import cache, explore, session
+from lib import explore
 from lib.charts import explore as charts
+from lib.ui import cache, session
 
 DEFAULT_PICKS = ["relu", "sigmoid", "tanh"]
 DEFAULT_LOGITS = [[2.0, 1.0, 0.1, 0.0, -1.0, 0.5, 0.0, 3.0, 0.0, -0.5],

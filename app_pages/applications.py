@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from lib import applications, cache, datasets, session
+from lib import applications, datasets
 from lib.charts import datasets as charts
+from lib.ui import cache, session
 
 session.init_state()
 t = session.translator()

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib import i18n, session
+from lib import i18n
+from lib.ui import session
 
 session.init_state()
 t = session.translator()

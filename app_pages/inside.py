@@ -6,12 +6,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import cache, evaluation, i18n, inspection, preprocess, session
+from lib import evaluation, i18n, inspection, preprocess
 from lib.charts import digits as charts
 from lib.charts import evaluation as evaluation_charts
 from lib.charts import explore as explore_charts
 from lib.charts import inspect as figures
 from lib.errors import InputError
+from lib.ui import cache, session, widgets
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff"]
 SOURCES = ["drawn", "draw", "upload", "test"]
@@ -32,14 +33,6 @@ if drawing != st.session_state.get("inside_seen_drawing"):
         st.session_state["inside_source"] = "drawn"
 st.session_state.setdefault("inside_test_mode", "any")
 st.session_state.setdefault("inside_test_index", 0)
-
-
-def draw_canvas(key):
-    """Shows the drawing canvas; returns its RGBA pixels, or `None` (tests replace the module)."""
-    from streamlit_drawable_canvas import st_canvas  # Importable only inside a running app.
-
-    return st_canvas(stroke_width=20, stroke_color="#000000", height=280, width=280,
-                     drawing_mode="freedraw", return_image_data=True, key=key).image_data
 
 
 def inspect_test_digit(index):
@@ -83,7 +76,7 @@ if source == "drawn":
     if drawn is None:
         st.info(t("inside.drawn.none"), icon=":material/draw:")
 elif source == "draw":
-    pixels = draw_canvas("inside_canvas")
+    pixels = widgets.draw_canvas("inside_canvas")
     try:
         image = preprocess.to_mnist(pixels) if pixels is not None else None
     except InputError as error:

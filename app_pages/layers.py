@@ -5,8 +5,9 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from lib import cache, explore, session
+from lib import explore
 from lib.charts import explore as charts
+from lib.ui import cache, session
 
 session.init_state()
 t = session.translator()

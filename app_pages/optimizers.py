@@ -3,8 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from lib import cache, explore, models, session
+from lib import explore, models
 from lib.charts import explore as charts
+from lib.ui import cache, session
 
 DEFAULT_PICKS = ["sgd", "adam"]
 

@@ -3,28 +3,17 @@
 import pandas as pd
 import streamlit as st
 
-from lib import preprocess, recognition, session, uploads
+from lib import preprocess, recognition, uploads
 from lib.charts import digits as charts
 from lib.charts import evaluation as evaluation_charts
 from lib.errors import InputError
+from lib.ui import session, widgets
 
 IMAGE_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff"]
 
 session.init_state()
 t = session.translator()
 language = st.session_state["language"]
-
-
-def draw_canvas(key, stroke_width):
-    """Shows the drawing canvas; returns its RGBA pixels `(280, 280, 4)`, or `None`.
-
-    Tests replace `streamlit_drawable_canvas` in `sys.modules` (AppTest cannot draw).
-    """
-    from streamlit_drawable_canvas import st_canvas  # Importable only inside a running app.
-
-    canvas = st_canvas(stroke_width=stroke_width, stroke_color="#000000", height=280, width=280,
-                       drawing_mode="freedraw", return_image_data=True, key=key)
-    return canvas.image_data
 
 
 def clear_canvas():
@@ -45,8 +34,8 @@ if mode == "draw":
     with left:
         st.caption(t("recognize.draw.help"))
         brush = st.slider(t("recognize.brush"), 8, 40, 20, key="recognize_brush")
-        pixels = draw_canvas(f"recognize_canvas_{st.session_state['recognize_canvas_version']}",
-                             brush)
+        pixels = widgets.draw_canvas(
+            f"recognize_canvas_{st.session_state['recognize_canvas_version']}", brush)
         st.button(t("recognize.clear"), icon=":material/ink_eraser:", on_click=clear_canvas,
                   key="recognize_clear")
     reading = None

@@ -14,10 +14,11 @@ import uuid
 import numpy as np
 import streamlit as st
 
-from lib import cache, data, i18n, jobs, layer_stack, models, session, train_settings, training
+from lib import data, i18n, jobs, layer_stack, models, train_settings, training
 from lib.charts import evaluation as evaluation_charts
 from lib.charts import training as train_charts
 from lib.errors import InputError
+from lib.ui import cache, session
 
 session.init_state()
 t = session.translator()
@@ -35,7 +36,7 @@ def with_ids(stack):
 
 # This session's handle in the server-wide queue: when the session ends, its jobs end
 # (after a grace period in which a reload of the same tab takes them over: see
-# lib.session.run_binding).
+# lib.ui.session.run_binding).
 if state["train_owner"] is None:
     state["train_owner"] = manager.new_owner(binding=session.run_binding(),
                                              browser=session.browser_id())

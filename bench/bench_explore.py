@@ -19,8 +19,9 @@ import tensorflow as tf  # noqa: E402
 
 tf.get_logger().setLevel("ERROR")  # tf.function retracing notes: expected, one per new optimizer.
 
-from lib import cache, explore  # noqa: E402
+from lib import explore  # noqa: E402
 from lib.charts import explore as charts  # noqa: E402
+from lib.ui import cache  # noqa: E402
 
 REPEATS = 7
 

@@ -19,7 +19,8 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from bench.bench_core import median_ms  # noqa: E402
-from lib import cache, inference, inspection  # noqa: E402
+from lib import inference, inspection  # noqa: E402
+from lib.ui import cache  # noqa: E402
 
 
 def once_ms(function):

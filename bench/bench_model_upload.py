@@ -6,7 +6,7 @@ For the bundled `.keras` (the tutorial's CNN) and a Keras 2.2.4 `.h5` of the sam
 the median seconds of:
 - the baseline: `lib.model_files.load_model` and `lib.inference.warm_up` in this process;
 - the sandbox: `lib.sandbox.check_model` (a fresh, limited Python that does the same);
-- what an upload costs in the app: both, one after the other (`lib.cache.uploaded_model`).
+- what an upload costs in the app: both, one after the other (`lib.ui.cache.uploaded_model`).
 """
 
 import argparse

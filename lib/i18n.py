@@ -2,7 +2,7 @@
 
 Each key maps to an `(english, chinese)` pair, so the two languages cannot drift
 apart. Keys carry the prefix of the page or module that shows them. Pages get a
-translator for the session's language from `lib.session.translator()`.
+translator for the session's language from `lib.ui.session.translator()`.
 """
 
 import numbers

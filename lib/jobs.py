@@ -116,7 +116,7 @@ class Owner:
 
     Args:
         binding: What a later session must present to take this session's jobs over
-            (`lib.session.run_binding()`: this tab's own random id, with its browser), or
+            (`lib.ui.session.run_binding()`: this tab's own random id, with its browser), or
             `None` when there is none: then nobody can.
         browser: An id of the browser the session runs in, for the limit of runs per
             browser, or `None` when unknown.
@@ -308,7 +308,7 @@ class JobManager:
         """Lets a new session of the same tab (a reload) watch and keep its latest job.
 
         Only a session with the same binding can take a job over (see
-        `lib.session.run_binding`): a second tab, another browser, or anyone
+        `lib.ui.session.run_binding`): a second tab, another browser, or anyone
         given the link or the browser's cookies alone does not.
 
         Returns:

@@ -13,7 +13,8 @@ import secrets
 
 import streamlit as st
 
-from lib import cache, i18n
+from lib import i18n
+from lib.ui import cache
 
 DEFAULTS = {
     "language": i18n.DEFAULT_LANGUAGE,

@@ -78,7 +78,7 @@ def test_language_switch_translates_the_frame():
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_a_model_trained_in_this_session(language):
-    from lib import session
+    from lib.ui import session
 
     model = _tiny_model()
     app = _app(language, session_models={"mine": session.SessionModel("mine", model)},
@@ -96,7 +96,7 @@ def test_a_model_trained_in_this_session(language):
 
 
 def test_a_model_chosen_after_the_picker_is_drawn_shows_on_the_next_run():
-    from lib import session
+    from lib.ui import session
 
     app = _app()
     app.session_state["session_models"] = {"late": session.SessionModel("late", _tiny_model())}
@@ -151,7 +151,7 @@ def test_a_refused_model_upload_says_why(tmp_path, language):
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_names_on_the_model_card_are_shown_literally(tmp_path, language):
-    from lib import cache, session
+    from lib.ui import cache, session
 
     t = i18n.translator(language)
     name = "[prize](http://evil.example) :red[!] **x**\n# big.keras"

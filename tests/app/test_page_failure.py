@@ -4,7 +4,8 @@ import pathlib
 
 import pytest
 
-from lib import i18n, session
+from lib import i18n
+from lib.ui import session
 from tests import pages
 
 ENTRYPOINT = str(pathlib.Path(__file__).resolve().parents[2] / "streamlit_app.py")

@@ -107,7 +107,7 @@ def _constant_model(probabilities):
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_low_confidence_names_both_digits_with_a_session_model(canvas, mnist, language):
-    from lib import session
+    from lib.ui import session
 
     probabilities = np.full(10, 0.02)
     probabilities[[5, 8]] = [0.5, 0.34]

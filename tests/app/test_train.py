@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 def temporary_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("DIGITLAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
     monkeypatch.setattr("lib.models.MODELS_DIR", tmp_path / "models")
-    from lib import cache
+    from lib.ui import cache
 
     cache.run_database.clear()
     yield
@@ -32,7 +32,7 @@ def _app(language="en", **query):
 
 
 def _wait_for_job(app):
-    from lib import cache
+    from lib.ui import cache
 
     job = cache.job_manager().job(app.session_state["train_job"])
     assert job.wait(120)
@@ -181,7 +181,7 @@ def test_a_run_killed_mid_training_is_listed_as_interrupted(tmp_path, language):
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_a_full_queue_refuses_the_run_and_says_why(monkeypatch, language):
-    from lib import cache
+    from lib.ui import cache
 
     monkeypatch.setattr(cache.job_manager(), "max_queued", 0)
     app = _app(language, **TINY)
@@ -195,7 +195,8 @@ def test_a_full_queue_refuses_the_run_and_says_why(monkeypatch, language):
 def test_a_run_at_the_time_limit_and_saves_that_are_refused(tmp_path, monkeypatch, language):
     import errno
 
-    from lib import cache, models, training
+    from lib import models, training
+    from lib.ui import cache
 
     monkeypatch.setattr(cache.job_manager(), "max_run_seconds", 0.0)  # Over after one batch.
     app = _app(language, **TINY)

@@ -1,4 +1,4 @@
-"""`lib.cache.prepare_server`: what Streamlit does after every script run costs next to nothing.
+"""`lib.ui.server.prepare_server`: what Streamlit does after every script run costs next to nothing.
 
 Run in a fresh interpreter: it changes the process (frozen objects, Keras's clear_session).
 """
@@ -10,9 +10,9 @@ from tests.conftest import ROOT
 
 CHECK = """
 import gc, time, keras
-from lib import cache
+from lib.ui import server
 
-cache.prepare_server()
+server.prepare_server()
 assert gc.get_freeze_count() > 100_000, gc.get_freeze_count()
 started = time.perf_counter()
 gc.collect(2)

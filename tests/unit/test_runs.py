@@ -206,7 +206,7 @@ def test_an_existing_database_is_migrated_in_place(tmp_path):
 
 
 def test_the_app_marks_interrupted_runs_once_at_start_up(tmp_path, monkeypatch):
-    from lib import cache
+    from lib.ui import cache
 
     path = tmp_path / "runs.sqlite"
     monkeypatch.setenv(runs.PATH_ENV, str(path))

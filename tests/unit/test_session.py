@@ -1,4 +1,4 @@
-"""lib.session: a run's binding to its tab, and names shown literally in Markdown (lib.i18n)."""
+"""lib.ui.session: a run's binding to its tab, and names shown literally in Markdown (lib.i18n)."""
 
 import re
 
@@ -13,7 +13,7 @@ def test_browser(monkeypatch):
     """AppTest sends no cookies: a session's browser id is what the test puts in its state."""
     import streamlit as st
 
-    from lib import session
+    from lib.ui import session
 
     monkeypatch.setattr(session, "browser_id", lambda: st.session_state.get("test_browser"))
 
@@ -21,7 +21,7 @@ def test_browser(monkeypatch):
 def _binding_script():
     import streamlit as st
 
-    from lib import session
+    from lib.ui import session
 
     st.session_state["binding"] = session.run_binding()
     st.session_state["link"] = session.link_query()
