@@ -30,7 +30,15 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from lib import data, font_digits, models, preprocess, synthetic_digits, training  # noqa: E402
+from lib import (  # noqa: E402
+    data,
+    font_digits,
+    models,
+    preprocess,
+    registry,
+    synthetic_digits,
+    training,
+)
 
 SOURCES = ("mnist", "fonts", "strokes")
 # Synthetic digits made for training (before the validation split takes 10% of each).
@@ -183,10 +191,8 @@ def fit(recipe, sources, epochs=None, callbacks=(), verbose=0):
     Returns:
         `(model, history)`: the trained model and its per-epoch logs (a list of dicts).
     """
-    if recipe.mix not in MIXES:
-        raise ValueError(f"Unknown mix: {recipe.mix!r}. Expected one of {sorted(MIXES)}.")
+    used = [sources[name] for name in registry.get(MIXES, recipe.mix, "mix")]
     keras.utils.set_random_seed(recipe.seed)
-    used = [sources[name] for name in MIXES[recipe.mix]]
     x_train = np.concatenate([source.x_train for source in used])
     y_train = np.concatenate([source.y_train for source in used])
     x_val = np.concatenate([source.x_val for source in sources.values()])

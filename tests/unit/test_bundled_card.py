@@ -2,9 +2,13 @@
 
 Every set is measured whole (the figures must match to the card's rounding), but
 for the styles set's phone photos, slow to make: a subset of them must agree with
-the card's whole-set figures within sampling error.
+the card's whole-set figures within sampling error. Then the recipe's own pieces: how an epoch
+is chosen, and `fit` on a few digits.
 """
 
+import dataclasses
+
+import numpy as np
 import pytest
 from scipy import stats
 
@@ -75,3 +79,33 @@ def test_a_subset_of_the_photos_agrees_with_the_card(card, model, mnist):
     for figure in ("accuracy", "confident_wrong"):
         assert _could_come_from(measured[figure], recorded[figure], 200, recorded["digits"]), (
             figure, measured[figure], recorded[figure])
+
+
+def test_the_best_epoch_is_the_best_macro_accuracy_and_ties_go_to_the_lower_loss():
+    history = [{"val_macro_accuracy": accuracy, "val_unsmoothed_loss": loss}
+               for accuracy, loss in [(0.9, 0.3), (0.99, 0.2), (0.99, 0.1), (0.98, 0.05)]]
+    assert bundled_model.best_epoch(history) == 3
+
+
+def test_fit_trains_the_tutorial_cnn_on_the_mix_and_validates_on_every_source(mnist):
+    rng = np.random.default_rng(0)
+
+    def source(count):
+        images = rng.integers(0, 256, (count, 28, 28), dtype=np.uint8)
+        return bundled_model.Source(images, np.arange(count, dtype=np.uint8) % 10,
+                                    images[:20], np.arange(20, dtype=np.uint8) % 10)
+
+    sources = {"mnist": bundled_model.Source(mnist.x_train[:200], mnist.y_train[:200],
+                                             mnist.x_train[200:240], mnist.y_train[200:240]),
+               "fonts": source(60), "strokes": source(60)}
+    recipe = bundled_model.Recipe(mix="mnist", epochs=1, seed=0)
+    model, history = bundled_model.fit(recipe, sources)
+    assert model.count_params() == 935_562 and len(history) == 1
+    logs = history[0]
+    for name in bundled_model.SOURCES:  # Validated on every source, trained on the mix's.
+        assert 0.0 <= logs[f"val_{name}_accuracy"] <= 1.0
+        assert logs[f"val_{name}_loss"] > 0 and 0.0 <= logs[f"val_{name}_confident_wrong"] <= 1
+    assert logs["val_macro_accuracy"] == pytest.approx(
+        np.mean([logs[f"val_{name}_accuracy"] for name in bundled_model.SOURCES]))
+    with pytest.raises(ValueError, match="Unknown mix: 'all'. Expected one of"):
+        bundled_model.fit(dataclasses.replace(recipe, mix="all"), sources)
