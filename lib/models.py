@@ -245,7 +245,7 @@ def load_bundled_model():
     if not BUNDLED_MODEL_PATH.exists():
         raise FileNotFoundError(
             f"The bundled model {BUNDLED_MODEL_PATH} is missing. Rebuild it with: "
-            "python -m lib.cli train --preset tutorial_cnn --out models/mnist_cnn.keras"
+            "python -m lib.bundled_model"
         )
     return keras.saving.load_model(BUNDLED_MODEL_PATH, compile=False, safe_mode=True)
 
