@@ -608,12 +608,6 @@ _RECOGNIZE = {
     ),
     "recognize.prediction": ("Prediction", "预测结果"),
     "recognize.confidence": ("Confidence", "置信度"),
-    "recognize.low_confidence": (
-        "The model is unsure: its second guess is {runner_up} ({probability:.0%}). "
-        "Try drawing the digit larger or clearer.",
-        "模型不太确定：它的第二选择是 {runner_up}（{probability:.0%}）。"
-        "试着把数字写得更大、更清楚。",
-    ),
     "recognize.digit": ("Digit", "数字"),
     "recognize.probability": ("Probability", "概率"),
     "recognize.model_input": ("What the model saw (28 x 28)", "模型看到的图像（28 x 28）"),
@@ -629,16 +623,6 @@ _RECOGNIZE = {
         "sees it the way it saw its training data.",
         "MNIST 数字是黑底亮字，先缩放到 {box} x {box} 的方框内，再按质心放在 28 x 28 的中央。"
         "你的手写数字也经过同样的处理，这样模型看到它的方式与训练数据一致。",
-    ),
-    "recognize.upload.limits": (
-        "Upload images (PNG, JPEG, BMP, GIF, WebP, TIFF), zips of them, or a whole folder. "
-        "Limits: {upload_mb} MB per file; a zip holds at most {members:,} files and "
-        "{total_mb:,} MB unpacked, each member compressed at most {ratio} times; an image has "
-        "at most {pixels:.0f} million pixels. Zips are read in memory, never unpacked to disk.",
-        "可上传图片（PNG、JPEG、BMP、GIF、WebP、TIFF）、图片的 zip 压缩包，或整个文件夹。"
-        "限制：每个文件不超过 {upload_mb} MB；zip 最多 {members:,} 个文件、解压后不超过 "
-        "{total_mb:,} MB，每个成员的压缩比不超过 {ratio} 倍；每张图片不超过 {pixels:.0f} 百万像素。"
-        "zip 只在内存中读取，从不解压到磁盘。",
     ),
     "recognize.upload.files": ("Images or zips", "图片或 zip 文件"),
     "recognize.upload.folder": ("A folder of images", "图片文件夹"),
@@ -838,10 +822,6 @@ _TRAIN = {
         "模型 {name} 已在侧边栏中选中：去“识别”页面试试吧。",
     ),
     "train.use": ("Use {name} on every page", "在所有页面使用 {name}"),
-    "train.already_running": (
-        "A run of yours is already queued or running: stop it or wait for it to finish.",
-        "你已有一个训练在排队或进行中：请先停止它或等它完成。",
-    ),
     "train.result.accuracy": ("Test accuracy", "测试准确率"),
     "train.result.seconds": ("Training time", "训练时间"),
     "train.result.epochs": ("Epochs", "训练轮数"),
