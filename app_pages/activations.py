@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import explore
 from lib.charts import explore as charts
-from lib.ui import cache, session
+from lib.ui import cache, session, widgets
 
 DEFAULT_PICKS = ["relu", "sigmoid", "tanh"]
 DEFAULT_LOGITS = [[2.0, 1.0, 0.1, 0.0, -1.0, 0.5, 0.0, 3.0, 0.0, -0.5],
@@ -14,17 +14,6 @@ DEFAULT_LOGITS = [[2.0, 1.0, 0.1, 0.0, -1.0, 0.5, 0.0, 3.0, 0.0, -0.5],
 
 session.init_state()
 t = session.translator()
-
-
-def argument_widget(name, argument, column):
-    key = f"activations_{name}_{argument.name}"
-    if argument.kind == "bool":
-        return column.checkbox(argument.name, argument.default, key=key)
-    return column.slider(argument.name, float(argument.minimum), float(argument.maximum),
-                         float(argument.default), step=argument.step, key=key,
-                         help=t("activations.max_value_help")
-                         if argument.name == "max_value" else None)
-
 
 st.title(t("activations.title"), anchor=False)
 st.markdown(t("activations.intro"))
@@ -43,9 +32,11 @@ for name in picks:
     if specification.arguments:
         with st.expander(t("activations.arguments", name=name), expanded=True):
             columns = st.columns(len(specification.arguments))
-            arguments[name] = {argument.name: argument_widget(name, argument, column)
-                               for argument, column in zip(specification.arguments, columns,
-                                                           strict=True)}
+            arguments[name] = {
+                argument.name: widgets.argument_input(
+                    argument, column, f"activations_{name}_{argument.name}", t, slider=True,
+                    help=t("activations.max_value_help") if argument.name == "max_value" else None)
+                for argument, column in zip(specification.arguments, columns, strict=True)}
             if name == "relu":
                 st.caption(t("activations.alpha_note"))
 

@@ -7,41 +7,11 @@ import streamlit as st
 
 from lib import explore
 from lib.charts import explore as charts
-from lib.ui import cache, session
+from lib.ui import cache, session, widgets
 
 session.init_state()
 t = session.translator()
 language = st.session_state["language"]
-
-
-def argument_widget(layer_type, argument, column):
-    """One widget for one layer argument; returns its value."""
-    key = f"layers_{layer_type}_{argument.name}"
-    if argument.kind == "int":
-        return column.number_input(argument.name, int(argument.minimum), int(argument.maximum),
-                                   int(argument.default), key=key)
-    if argument.kind == "float":
-        return column.number_input(argument.name, float(argument.minimum),
-                                   float(argument.maximum), float(argument.default),
-                                   step=argument.step, format="%.4g", key=key)
-    if argument.kind == "bool":
-        return column.checkbox(argument.name, argument.default, key=key)
-    if argument.kind == "choice":
-        return column.selectbox(argument.name, argument.choices, key=key,
-                                index=argument.choices.index(argument.default),
-                                format_func=lambda value: t("layers.none") if value is None
-                                else str(value))
-    # Pairs: two numbers side by side; "pair_or_none" adds a None switch (Keras's default).
-    if argument.kind == "pair_or_none" and column.checkbox(t("layers.strides_none"), True,
-                                                           key=f"{key}_none"):
-        return None
-    first, second = column.columns(2)
-    default = argument.default or (2, 2)
-    low, high = int(argument.minimum), int(argument.maximum)
-    return (first.number_input(argument.name, low, high, default[0], key=f"{key}_0"),
-            second.number_input(argument.name, low, high, default[1], key=f"{key}_1",
-                                label_visibility="hidden"))
-
 
 st.title(t("layers.title"), anchor=False)
 st.markdown(t("layers.intro"))
@@ -64,7 +34,8 @@ layer_type = type_column.selectbox(t("layers.type"), list(explore.layers.LAYERS)
 st.subheader(t("layers.arguments"), anchor=False)
 specification = explore.layers.LAYERS[layer_type]
 columns = st.columns(4)
-arguments = {argument.name: argument_widget(layer_type, argument, columns[index % 4])
+arguments = {argument.name: widgets.argument_input(argument, columns[index % 4],
+                                                   f"layers_{layer_type}_{argument.name}", t)
              for index, argument in enumerate(specification)}
 seed = 0
 if layer_type in ("Dense", "Conv2D"):
