@@ -9,16 +9,15 @@ import contextlib
 import datetime
 import sqlite3
 import time
-import uuid
 
 import numpy as np
 import streamlit as st
 
-from lib import data, i18n, jobs, layer_stack, models, train_settings, training
+from lib import i18n, jobs, layer_stack, models, train_settings, training
 from lib.charts import evaluation as evaluation_charts
 from lib.charts import training as train_charts
 from lib.errors import InputError
-from lib.ui import cache, session
+from lib.ui import cache, session, train_state
 
 session.init_state()
 t = session.translator()
@@ -28,35 +27,10 @@ database = cache.run_database()
 CHART_TEXT = {key: t(f"train.chart.{key}") for key in (
     "loss", "accuracy", "epoch", "train", "validation", "true", "predicted", "digit")}
 
-
-def with_ids(stack):
-    # A stable id per layer keys its widgets, so values follow a layer when it moves.
-    return [{**spec, "id": uuid.uuid4().hex[:8]} for spec in stack]
-
-
-# This session's handle in the server-wide queue: when the session ends, its jobs end
-# (after a grace period in which a reload of the same tab takes them over: see
-# lib.ui.session.run_binding).
-if state["train_owner"] is None:
-    state["train_owner"] = manager.new_owner(binding=session.run_binding(),
-                                             browser=session.browser_id())
-owner = state["train_owner"]
-
-# The first visit of this session takes its settings (and a running job) from the link.
-if state["train_settings"] is None:
-    settings, ignored = train_settings.from_query(st.query_params.to_dict())
-    stack = layer_stack.preset(settings["preset"])
-    if "stack" in st.query_params:
-        try:
-            stack = layer_stack.from_query(st.query_params["stack"])
-        except layer_stack.StackError:
-            ignored.append("stack")
-    state["train_settings"], state["train_stack"] = settings, with_ids(stack)
-    if ignored:
-        st.toast(t("train.link.ignored", names=", ".join(ignored)), icon=":material/link_off:")
-    reloaded = manager.attach(owner)
-    if reloaded is not None:
-        state["train_job"] = reloaded.id
+owner = train_state.owner(manager)
+ignored = train_state.restore_from_link(manager, st.query_params.to_dict())
+if ignored:
+    st.toast(t("train.link.ignored", names=", ".join(ignored)), icon=":material/link_off:")
 settings, stack = state["train_settings"], state["train_stack"]
 
 
@@ -68,47 +42,15 @@ def widget(name, default):
     return key
 
 
-def choose_preset():
-    settings["preset"] = state["train_w_preset"]
-    state["train_stack"] = with_ids(layer_stack.preset(settings["preset"]))
-
-
-def move(position, offset):
-    stack.insert(position + offset, stack.pop(position))
-
-
-def uploaded_mnist(upload):
-    # An uploaded mnist.npz is read in memory and lives in this session only, never on disk
-    # or in a cache every session shares. It is kept by digest, a refusal too, so a rerun
-    # neither reads it again nor (with the same upload) hashes it again.
-    kept = state.get("train_npz_data")
-    if kept is None or kept["file_id"] != upload.file_id:
-        contents = upload.getvalue()
-        digest = cache.digest(contents)
-        if kept is None or kept["digest"] != digest:
-            try:
-                kept = {"mnist": data.read_npz(contents, origin=upload.name), "error": None}
-            except InputError as error:
-                kept = {"mnist": None, "error": error}
-        state["train_npz_data"] = kept = {**kept, "file_id": upload.file_id, "digest": digest}
-    if kept["error"] is not None:
-        raise kept["error"]
-    return kept["mnist"]
-
-
-def add_layer():
-    output_last = stack and stack[-1]["type"] == "Dense" and stack[-1].get("units") == 10
-    new = with_ids([layer_stack.new_layer(state["train_w_new_layer"])])[0]
-    stack.insert(len(stack) - 1 if output_last else len(stack), new)
-
-
 st.title(t("train.title"), anchor=False)
 st.markdown(t("train.intro"))
 build, fit_settings = st.tabs([t("train.tab.model"), t("train.tab.training")])
 
 with build:
-    st.selectbox(t("train.preset"), list(layer_stack.PRESETS), key=widget("preset", settings[
-        "preset"]), format_func=lambda name: t(f"train.preset.{name}"), on_change=choose_preset)
+    st.selectbox(t("train.preset"), list(layer_stack.PRESETS),
+                 key=widget("preset", settings["preset"]),
+                 format_func=lambda name: t(f"train.preset.{name}"),
+                 on_change=train_state.choose_preset)
     rows, problem = layer_stack.summarize_partial(stack)
     for position, spec in enumerate(stack):
         columns = st.columns([0.3, 1.3, 1, 1, 1, 1, 1.5, 0.35, 0.35, 0.35],
@@ -131,17 +73,21 @@ with build:
         elif problem is not None and problem.index == position + 1:
             columns[6].caption(":red[:material/error:]")
         columns[7].button("", icon=":material/arrow_upward:", key=f"train_up_{spec['id']}",
-                          help=t("train.layer.up"), on_click=move, args=(position, -1),
+                          help=t("train.layer.up"), on_click=train_state.move_layer,
+                          args=(position, -1),
                           disabled=position == 0)
         columns[8].button("", icon=":material/arrow_downward:", key=f"train_down_{spec['id']}",
-                          help=t("train.layer.down"), on_click=move, args=(position, 1),
+                          help=t("train.layer.down"), on_click=train_state.move_layer,
+                          args=(position, 1),
                           disabled=position == len(stack) - 1)
         columns[9].button("", icon=":material/delete:", key=f"train_remove_{spec['id']}",
-                          help=t("train.layer.remove"), on_click=stack.pop, args=(position,))
+                          help=t("train.layer.remove"), on_click=train_state.remove_layer,
+                          args=(position,))
     kind, add = st.columns([3, 1], vertical_alignment="bottom")
     kind.selectbox(t("train.layer.type"), list(layer_stack.LAYER_TYPES),
                    key=widget("new_layer", "Dense"))
-    add.button(t("train.layer.add"), icon=":material/add:", key="train_add", on_click=add_layer)
+    add.button(t("train.layer.add"), icon=":material/add:", key="train_add",
+               on_click=train_state.add_layer)
     rows, problem = layer_stack.summarize_partial(stack)
     if problem is None:
         try:
@@ -197,9 +143,9 @@ with fit_settings:
         elif settings["data"] == "npz":
             upload = right.file_uploader(t("train.data.upload"), type=["npz"], key="train_npz")
             if upload is None:
-                state.pop("train_npz_data", None)  # Its digits leave with the upload.
+                train_state.forget_upload()
                 raise ValueError(t("train.data.upload_first"))
-            mnist = uploaded_mnist(upload)
+            mnist = train_state.uploaded_mnist(upload)
         else:
             mnist = cache.mnist("embedded")
     except InputError as error:
@@ -229,13 +175,6 @@ if link != st.query_params.to_dict():
     st.query_params.from_dict(link)
 
 
-def describe_seconds(seconds):
-    if seconds is None:
-        return "?"
-    minutes, seconds = divmod(int(round(seconds)), 60)
-    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
-
-
 # What the run would cost on this server: over the budget, it cannot start.
 run_problem = None
 if problem is None and mnist is not None:
@@ -247,9 +186,9 @@ if problem is None and mnist is not None:
         run_problem = error
         st.error(error.message(state["language"]), icon=":material/timer_off:")
     else:
-        st.caption(t("train.budget.estimate", time=describe_seconds(estimate.seconds),
+        st.caption(t("train.budget.estimate", time=train_state.describe_seconds(estimate.seconds),
                      step_mb=estimate.step_bytes / 2**20,
-                     limit_time=describe_seconds(training.max_run_seconds()),
+                     limit_time=train_state.describe_seconds(training.max_run_seconds()),
                      limit_mb=training.MAX_STEP_BYTES / 2**20))
 
 # Start a run.
@@ -285,13 +224,8 @@ if st.button(t("train.start"), icon=":material/play_arrow:", type="primary", key
 watched = manager.job(state["train_job"]) if state["train_job"] else None
 # A finished run's model joins the sidebar's picker once. The picker is already drawn in
 # this run (so it cannot be selected from here): rerun once so it lists the new model.
-snapshot = manager.snapshot(state["train_job"]) if state["train_job"] else None
-if snapshot is not None and not snapshot.active and snapshot.id not in state["train_finished"]:
-    state["train_finished"][snapshot.id] = {"downloads": {}}
-    if snapshot.result is not None:
-        state["session_models"][snapshot.meta["name"]] = session.SessionModel(
-            snapshot.meta["name"], snapshot.result.result.model, snapshot.result.card)
-        st.rerun()
+if train_state.take_in(manager.snapshot(state["train_job"]) if state["train_job"] else None):
+    st.rerun()
 
 
 # Reruns only while the job is queued or running; they never interrupt a full run.
@@ -308,13 +242,11 @@ def live_view():
                 icon=":material/hourglass_top:")
     elif snapshot.status == jobs.RUNNING:
         progress = snapshot.progress or {}
-        steps = max(progress.get("steps", 0) * progress.get("epochs", 1), 1)
-        done = (progress.get("epoch", 1) - 1) * progress.get("steps", 0) + progress.get("step", 0)
-        st.progress(min(done / steps, 1.0), text=t(
+        st.progress(training.progress_fraction(progress, snapshot.meta["epochs"]), text=t(
             "train.live.progress", epoch=progress.get("epoch", 1),
             epochs=progress.get("epochs", snapshot.meta["epochs"]), step=progress.get("step", 0),
             steps=progress.get("steps", 0), rate=f"{progress.get('samples_per_second', 0):,.0f}",
-            left=describe_seconds(progress.get("seconds_left"))))
+            left=train_state.describe_seconds(progress.get("seconds_left"))))
         st.button(t("train.stop"), icon=":material/stop_circle:", key="train_stop",
                   disabled=snapshot.stop_requested, on_click=manager.stop, args=(snapshot.id,))
     if snapshot.history:
@@ -363,7 +295,7 @@ if snapshot is not None and not snapshot.active:
                       args=(name, result.model, live.card))
         accuracy, seconds, epochs = st.columns(3)
         accuracy.metric(t("train.result.accuracy"), f"{result.test_accuracy:.2%}")
-        seconds.metric(t("train.result.seconds"), describe_seconds(result.seconds))
+        seconds.metric(t("train.result.seconds"), train_state.describe_seconds(result.seconds))
         epochs.metric(t("train.result.epochs"), len(result.history))
         matrix, per_digit = st.columns(2)
         matrix.markdown(f"**{t('train.result.confusion')}**")

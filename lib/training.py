@@ -223,6 +223,21 @@ class LiveMetrics(keras.callbacks.Callback):
             return None
 
 
+def progress_fraction(progress, epochs):
+    """How much of a run is done, from its `LiveMetrics` progress: in [0, 1].
+
+    Args:
+        progress: `{"epoch", "epochs", "step", "steps", ...}` as the job reports it (the
+            epoch 1-based), or `None` before the first batch.
+        epochs: The run's epochs, when the progress does not say.
+    """
+    progress = progress or {}
+    steps_per_epoch = progress.get("steps", 0)
+    total = max(steps_per_epoch * progress.get("epochs", epochs), 1)
+    done = (progress.get("epoch", 1) - 1) * steps_per_epoch + progress.get("step", 0)
+    return min(max(done / total, 0.0), 1.0)
+
+
 @dataclasses.dataclass
 class TrainingResult:
     """What a run produced.

@@ -87,10 +87,15 @@ def translator():
     return i18n.translator(st.session_state["language"])
 
 
-def add_session_model(name, model, card=None):
-    """Makes a model trained in this session selectable, and selects it."""
+def keep_session_model(name, model, card=None):
+    """Makes a model trained in this session selectable in the sidebar's picker."""
     init_state()
     st.session_state["session_models"][name] = SessionModel(name, model, card)
+
+
+def add_session_model(name, model, card=None):
+    """Makes a model trained in this session selectable, and selects it."""
+    keep_session_model(name, model, card)
     select_model(name)
 
 

@@ -314,7 +314,7 @@ def test_an_uploaded_npz_is_kept_in_the_session_and_trains(tmp_path):
     # Removing the upload removes its digits from the session.
     app.file_uploader(key="train_npz").set_value(None)
     app.run()
-    assert "train_npz_data" not in app.session_state
+    assert app.session_state["train_npz_data"] is None
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])

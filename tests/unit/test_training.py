@@ -438,3 +438,14 @@ def test_the_quota_counts_saved_models_and_their_bytes(tmp_path):
     assert training.saved_models_usage(tmp_path)[0] == 4
     # The bundled model is not a save.
     assert training.saved_models_usage(training.models.MODELS_DIR) == (0, 0)
+
+
+@pytest.mark.parametrize(("progress", "fraction"), [
+    (None, 0.0), ({}, 0.0),
+    ({"epoch": 1, "epochs": 4, "step": 0, "steps": 10}, 0.0),
+    ({"epoch": 2, "epochs": 4, "step": 5, "steps": 10}, 0.375),
+    ({"epoch": 4, "epochs": 4, "step": 10, "steps": 10}, 1.0),
+    ({"epoch": 5, "epochs": 4, "step": 10, "steps": 10}, 1.0),  # Never past the end.
+])
+def test_progress_fraction(progress, fraction):
+    assert training.progress_fraction(progress, epochs=4) == pytest.approx(fraction)

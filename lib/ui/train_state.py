@@ -1,0 +1,138 @@
+"""What /train keeps in the session: its place in the queue, the settings and layer stack a
+first visit takes from the link, the stack's editing callbacks, the uploaded data set, and
+the runs it has taken in. The page reads widgets and renders; this module owns its keys
+(`train_*` in `lib.ui.session.DEFAULTS`).
+"""
+
+import uuid
+
+import streamlit as st
+
+from lib import data, layer_stack, train_settings
+from lib.errors import InputError
+from lib.ui import cache, session
+
+
+def with_ids(stack):
+    """The stack with a stable id per layer: it keys the layer's widgets, so that their values
+    follow the layer when it moves."""
+    return [{**spec, "id": uuid.uuid4().hex[:8]} for spec in stack]
+
+
+def owner(manager):
+    """This session's handle in the server-wide queue (made on first use). When the session
+    ends, its jobs end after a grace period in which a reload of the same tab takes them over
+    (see `lib.ui.session.run_binding`)."""
+    state = st.session_state
+    if state["train_owner"] is None:
+        state["train_owner"] = manager.new_owner(binding=session.run_binding(),
+                                                 browser=session.browser_id())
+    return state["train_owner"]
+
+
+def restore_from_link(manager, query):
+    """On this session's first visit, takes the settings, the stack and a running job (a
+    reload's) from the link.
+
+    Args:
+        manager: The `lib.jobs.JobManager`.
+        query: The link's values (`st.query_params.to_dict()`).
+
+    Returns:
+        The link's names whose values could not be read (empty on later visits).
+    """
+    state = st.session_state
+    if state["train_settings"] is not None:
+        return []
+    settings, ignored = train_settings.from_query(query)
+    stack = layer_stack.preset(settings["preset"])
+    if "stack" in query:
+        try:
+            stack = layer_stack.from_query(query["stack"])
+        except layer_stack.StackError:
+            ignored.append("stack")
+    state["train_settings"], state["train_stack"] = settings, with_ids(stack)
+    reloaded = manager.attach(owner(manager))
+    if reloaded is not None:
+        state["train_job"] = reloaded.id
+    return ignored
+
+
+def choose_preset():
+    """The preset selectbox's callback: the stack becomes the chosen preset's."""
+    state = st.session_state
+    state["train_settings"]["preset"] = state["train_w_preset"]
+    state["train_stack"] = with_ids(layer_stack.preset(state["train_w_preset"]))
+
+
+def move_layer(position, offset):
+    """An arrow button's callback: moves the layer at `position` by `offset`."""
+    stack = st.session_state["train_stack"]
+    stack.insert(position + offset, stack.pop(position))
+
+
+def remove_layer(position):
+    """A delete button's callback."""
+    st.session_state["train_stack"].pop(position)
+
+
+def add_layer():
+    """The add button's callback: a layer of the chosen type, before the output if there is one."""
+    stack = st.session_state["train_stack"]
+    output_last = stack and stack[-1]["type"] == "Dense" and stack[-1].get("units") == 10
+    new = with_ids([layer_stack.new_layer(st.session_state["train_w_new_layer"])])[0]
+    stack.insert(len(stack) - 1 if output_last else len(stack), new)
+
+
+def uploaded_mnist(upload):
+    """An uploaded `mnist.npz`, read in memory and kept in this session only, never on disk or
+    in a cache every session shares. It is kept by digest, a refusal too, so a rerun neither
+    reads it again nor (with the same upload) hashes it again.
+
+    Raises:
+        InputError: why the file was refused.
+    """
+    state = st.session_state
+    kept = state["train_npz_data"]
+    if kept is None or kept["file_id"] != upload.file_id:
+        contents = upload.getvalue()
+        digest = cache.digest(contents)
+        if kept is None or kept["digest"] != digest:
+            try:
+                kept = {"mnist": data.read_npz(contents, origin=upload.name), "error": None}
+            except InputError as error:
+                kept = {"mnist": None, "error": error}
+        state["train_npz_data"] = kept = {**kept, "file_id": upload.file_id, "digest": digest}
+    if kept["error"] is not None:
+        raise kept["error"]
+    return kept["mnist"]
+
+
+def forget_upload():
+    """The upload was removed: its digits leave with it."""
+    st.session_state["train_npz_data"] = None
+
+
+def take_in(snapshot):
+    """Takes in a finished run once: its downloads' slot, and its model in the sidebar's picker.
+
+    Returns:
+        Whether a model was added (the page then reruns, so that the picker lists it).
+    """
+    finished = st.session_state["train_finished"]
+    if snapshot is None or snapshot.active or snapshot.id in finished:
+        return False
+    finished[snapshot.id] = {"downloads": {}}
+    if snapshot.result is None:
+        return False
+    session.keep_session_model(snapshot.meta["name"], snapshot.result.result.model,
+                               snapshot.result.card)
+    return True
+
+
+def describe_seconds(seconds):
+    """`"2 min 5 s"`, `"40 s"`, or `"?"` for `None`."""
+    if seconds is None:
+        return "?"
+    minutes, seconds = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
