@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import evaluation, i18n, inspection, preprocess
+from lib import evaluation, i18n, inspection, preprocess, uploads
 from lib.charts import digits as charts
 from lib.charts import evaluation as evaluation_charts
 from lib.charts import explore as explore_charts
@@ -14,7 +14,6 @@ from lib.charts import inspect as figures
 from lib.errors import InputError
 from lib.ui import cache, session, widgets
 
-IMAGE_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff"]
 SOURCES = ["drawn", "draw", "upload", "test"]
 TEST_MODES = ["any", "class", "mistake"]
 GALLERY_SIZE = 12
@@ -24,15 +23,14 @@ session.init_state()
 t = session.translator()
 language = st.session_state["language"]
 drawn = st.session_state["recognize_last_digit"]
-st.session_state.setdefault("inside_source", "drawn" if drawn is not None else "test")
+if st.session_state["inside_source"] is None:
+    st.session_state["inside_source"] = "drawn" if drawn is not None else "test"
 # A digit drawn on /recognize since this page last looked becomes the input.
 drawing = None if drawn is None else hashlib.sha256(drawn.tobytes()).hexdigest()
-if drawing != st.session_state.get("inside_seen_drawing"):
+if drawing != st.session_state["inside_seen_drawing"]:
     st.session_state["inside_seen_drawing"] = drawing
     if drawing is not None:
         st.session_state["inside_source"] = "drawn"
-st.session_state.setdefault("inside_test_mode", "any")
-st.session_state.setdefault("inside_test_index", 0)
 
 
 def inspect_test_digit(index):
@@ -41,18 +39,11 @@ def inspect_test_digit(index):
                             inside_test_index=int(index))
 
 
-def model_key(active):
-    if active.key == "bundled":
-        return "bundled"
-    if active.key == "uploaded":
-        return "uploaded-" + st.session_state["uploaded_model_file"][1]
-    return f"session-{active.key}-{id(active.model)}"
-
 
 st.title(t("inside.title"), anchor=False)
 st.markdown(t("inside.intro"))
 active = session.active_model()
-key = model_key(active)
+key = active.cache_key
 digits = cache.mnist()
 
 
@@ -85,7 +76,8 @@ elif source == "draw":
     if image is None:
         st.info(t("inside.draw.empty"), icon=":material/draw:")
 elif source == "upload":
-    upload = st.file_uploader(t("inside.upload"), type=IMAGE_TYPES, key="inside_upload")
+    upload = st.file_uploader(t("inside.upload"), type=uploads.IMAGE_TYPES,
+                              key="inside_upload")
     try:
         image = preprocess.to_mnist(upload.getvalue()) if upload is not None else None
     except InputError as error:

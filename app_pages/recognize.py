@@ -9,8 +9,6 @@ from lib.charts import evaluation as evaluation_charts
 from lib.errors import InputError
 from lib.ui import session, widgets
 
-IMAGE_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff"]
-
 session.init_state()
 t = session.translator()
 language = st.session_state["language"]
@@ -82,7 +80,7 @@ st.caption(t("recognize.upload.batch_limits", upload_mb=st.get_option("server.ma
              zip_mb=uploads.ZIP_MAX_TOTAL_BYTES // 2**20, ratio=uploads.ZIP_MAX_RATIO,
              jpeg_mp=preprocess.MAX_JPEG_PIXELS / 1e6, image_mp=preprocess.MAX_IMAGE_PIXELS / 1e6))
 files_column, folder_column = st.columns(2)
-files = files_column.file_uploader(t("recognize.upload.files"), type=[*IMAGE_TYPES, "zip"],
+files = files_column.file_uploader(t("recognize.upload.files"), type=[*uploads.IMAGE_TYPES, "zip"],
                                    accept_multiple_files=True, key="recognize_files")
 folder = folder_column.file_uploader(t("recognize.upload.folder"),
                                      accept_multiple_files="directory", key="recognize_folder")

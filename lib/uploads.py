@@ -23,6 +23,8 @@ from lib import archives, evaluation, inference, preprocess
 from lib.errors import InputError
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
+# The same, as a file uploader's `type=`.
+IMAGE_TYPES = tuple(extension.lstrip(".") for extension in IMAGE_EXTENSIONS)
 
 # One batch: every file and zip of one upload together. What it holds is counted from what
 # each file declares (zip directories, image headers) before anything is read or decoded.

@@ -27,6 +27,12 @@ DEFAULTS = {
     # Model files this session uploaded and that were refused: {SHA-256 digest: InputError}.
     # A refused file is never tried again on a rerun.
     "sidebar_refused_models": {},
+    # /inside: what it shows (the last drawing, a new drawing, an upload or a test digit), the
+    # last drawing it took in (a digest), and which test digit.
+    "inside_source": None,
+    "inside_seen_drawing": None,
+    "inside_test_mode": "any",
+    "inside_test_index": 0,
     # The last digit drawn on /recognize, as the (28, 28) array the model saw.
     "recognize_last_digit": None,
     # Bumped by the canvas's clear button: a new canvas key clears the drawing.
@@ -67,12 +73,15 @@ class ActiveModel:
             chose (a file's, a run's) is a literal (`lib.i18n.markdown_literal`).
         model: The Keras model.
         card: Its card (a dict), or `None`.
+        cache_key: A name for caches of what is computed from the model, the same as long
+            as the model is (`"bundled"`, `"uploaded-<sha256>"`, `"session-<name>-<id>"`).
     """
 
     key: str
     label: str
     model: object
     card: dict | None
+    cache_key: str = "bundled"
 
 
 def init_state():
@@ -125,13 +134,14 @@ def active_model():
     if choice in st.session_state["session_models"]:
         entry = st.session_state["session_models"][choice]
         return ActiveModel(choice, t("sidebar.model.session", name=i18n.markdown_literal(choice)),
-                           entry.model, entry.card)
+                           entry.model, entry.card, f"session-{choice}-{id(entry.model)}")
     upload = st.session_state["uploaded_model_file"]
     if choice == "uploaded" and upload is not None:
         name, digest, data = upload
         model = cache.uploaded_model(digest, data)
         return ActiveModel("uploaded", t("sidebar.model.uploaded",
-                                         name=i18n.markdown_literal(name)), model, None)
+                                         name=i18n.markdown_literal(name)), model, None,
+                           f"uploaded-{digest}")
     return ActiveModel(
         "bundled", t("sidebar.model.bundled"), cache.bundled_model(), cache.bundled_card()
     )
