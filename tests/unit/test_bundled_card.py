@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from lib import bundled_model, data, font_digits, generalization, models, synthetic_digits
+from lib import bundled_model, font_digits, generalization, models, synthetic_digits
 
 pytestmark = pytest.mark.slow
 
@@ -20,16 +20,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def card():
     return models.read_card(models.BUNDLED_MODEL_PATH)
-
-
-@pytest.fixture(scope="module")
-def model():
-    return models.load_bundled_model()
-
-
-@pytest.fixture(scope="module")
-def mnist():
-    return data.load_embedded()
 
 
 def _could_come_from(measured, recorded, digits, whole):

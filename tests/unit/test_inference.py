@@ -12,11 +12,6 @@ from lib import data, inference, models
 
 
 @pytest.fixture(scope="module")
-def model():
-    return models.load_bundled_model()
-
-
-@pytest.fixture(scope="module")
 def digits():
     mnist = data.load_embedded()
     return mnist.x_test[:300] / 255.0, mnist.y_test[:300]

@@ -20,13 +20,6 @@ def bundled():
     return models.load_bundled_model()
 
 
-@pytest.fixture(scope="module")
-def mnist():
-    from lib import data
-
-    return data.load_embedded()
-
-
 def functional_model():
     """A small functional CNN with two branches joined by `Add`, ending in logits + Softmax."""
     inputs = keras.Input(shape=(28, 28, 1), name="digits")

@@ -7,20 +7,10 @@ import pytest
 from PIL import Image, ImageDraw, ImageFile
 from scipy import ndimage
 
-from lib import data, inference, models, preprocess
+from lib import inference, preprocess
 from lib.errors import InputError
 from tests.digit_images import KINDS
 from tests.unit.test_hostile_batches import digit_jpeg, jpeg_declaring
-
-
-@pytest.fixture(scope="module")
-def mnist():
-    return data.load_embedded()
-
-
-@pytest.fixture(scope="module")
-def model():
-    return models.load_bundled_model()
 
 
 def _png(array, mode=None):

@@ -7,19 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lib import data, models, uploads
+from lib import uploads
 from lib.errors import InputError
 from tests.unit.test_hostile_batches import raw_zip
-
-
-@pytest.fixture(scope="module")
-def model():
-    return models.load_bundled_model()
-
-
-@pytest.fixture(scope="module")
-def mnist():
-    return data.load_embedded()
 
 
 def png(digit):
