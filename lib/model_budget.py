@@ -18,6 +18,7 @@ The same `Cost` tells inference how many images fit in one call (`lib.inference`
 """
 
 import dataclasses
+import functools
 import inspect
 import math
 import re
@@ -363,6 +364,7 @@ def _is_size(value, limit=10**6):
 # --- One layer --------------------------------------------------------------------------
 
 
+@functools.cache  # Once per class: it is asked for every setting of every layer.
 def _allowed_keys(class_name):
     import keras
 
