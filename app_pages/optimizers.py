@@ -5,28 +5,14 @@ import streamlit as st
 
 from lib import explore, models
 from lib.charts import explore as charts
-from lib.ui import cache, session
+from lib.ui import cache, session, widgets
 
 DEFAULT_PICKS = ["sgd", "adam"]
+# Fractions of the last step's direction or size that an optimizer keeps: a slider shows them.
+SLIDERS = ("momentum", "rho", "beta_1", "beta_2")
 
 session.init_state()
 t = session.translator()
-
-
-def argument_widget(key, name, default, column):
-    """One widget for one of the tutorial's optimizer arguments."""
-    if name == "nesterov":
-        return column.checkbox(name, default, key=key)
-    if name in ("momentum", "rho", "beta_1", "beta_2"):
-        return column.slider(name, 0.0, 0.999, float(default), step=0.001, format="%.3f",
-                             key=key)
-    if name == "epsilon":
-        return column.number_input(name, 1e-10, 1.0, float(default), format="%.0e", key=key)
-    if name == "decay":
-        return column.number_input(name, 0.0, 1.0, float(default), step=0.001, format="%.4f",
-                                   key=key)
-    return column.number_input(name, 1e-5, 10.0, float(default), step=0.001, format="%.4f",
-                               key=key)
 
 
 st.title(t("optimizers.title"), anchor=False)
@@ -44,13 +30,15 @@ picks = st.multiselect(t("optimizers.pick"), list(models.OPTIMIZERS), default=DE
 settings = {}
 for name in picks:
     with st.expander(t("optimizers.settings", name=name), expanded=len(picks) <= 2):
-        defaults = explore.optimizers.optimizer_defaults(surface, name)
-        columns = st.columns(len(defaults))
+        arguments = models.optimizer_arguments(
+            name, **explore.optimizers.optimizer_defaults(surface, name))
         # The surface is in the key: each surface starts from learning rates that suit it.
         settings[name] = {
-            argument: argument_widget(f"optimizers_{surface}_{name}_{argument}", argument,
-                                      default, column)
-            for (argument, default), column in zip(defaults.items(), columns, strict=True)
+            argument.name: widgets.argument_input(
+                argument, column, f"optimizers_{surface}_{name}_{argument.name}", t,
+                slider=argument.name in SLIDERS)
+            for argument, column in zip(arguments.values(), st.columns(len(arguments)),
+                                        strict=True)
         }
 
 if not picks:

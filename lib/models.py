@@ -6,6 +6,7 @@ boundary and lives in `lib.model_files`; this module re-exports `load_model`.
 `export_saved_model` writes a model for TensorFlow Serving.
 """
 
+import dataclasses
 import json
 import os
 import pathlib
@@ -119,6 +120,39 @@ OPTIMIZERS = {
         "defaults": {"lr": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7, "decay": 0.0},
     },
 }
+
+# How far a widget, a link and the CLI may set each of the tutorial's optimizer arguments.
+# The defaults here are Keras's; each optimizer's own are in `OPTIMIZERS` (`optimizer_arguments`).
+_FRACTION = {"minimum": 0.0, "maximum": 0.999, "step": 0.001}
+OPTIMIZER_ARGUMENTS = {
+    "lr": registry.Argument("lr", "float", 0.001, minimum=1e-5, maximum=10.0, step=0.001),
+    "momentum": registry.Argument("momentum", "float", 0.0, **_FRACTION),
+    "rho": registry.Argument("rho", "float", 0.9, **_FRACTION),
+    "beta_1": registry.Argument("beta_1", "float", 0.9, **_FRACTION),
+    "beta_2": registry.Argument("beta_2", "float", 0.999, **_FRACTION),
+    "epsilon": registry.Argument("epsilon", "float", 1e-7, minimum=1e-10, maximum=1.0),
+    "decay": registry.Argument("decay", "float", 0.0, minimum=0.0, maximum=1.0, step=0.001),
+    "nesterov": registry.Argument("nesterov", "bool", False),
+}
+
+
+def optimizer_arguments(name, **defaults):
+    """The arguments optimizer `name` takes, each starting from its tutorial default.
+
+    Args:
+        name: A key of `OPTIMIZERS`.
+        **defaults: Other starting values (e.g. a learning rate that suits a problem).
+
+    Returns:
+        `{argument name: lib.registry.Argument}`, in the optimizer's order.
+
+    Raises:
+        ValueError: for an unknown optimizer (listing the known ones).
+    """
+    entry = registry.get(OPTIMIZERS, name, "optimizer")
+    return {argument: dataclasses.replace(OPTIMIZER_ARGUMENTS[argument],
+                                          default=defaults.get(argument, default))
+            for argument, default in entry["defaults"].items()}
 
 
 def learning_rate_schedule(lr, decay):

@@ -20,9 +20,6 @@ from lib.training import TrainingConfig
 
 DATA_CHOICES = ("embedded", "keras", "npz")
 ALL_DIGITS = 0
-# Every optimizer argument any optimizer takes, with the tutorial's names.
-OPTIMIZER_ARGUMENTS = tuple(sorted({name for spec in models.OPTIMIZERS.values()
-                                    for name in spec["defaults"]}))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,10 +60,11 @@ class Setting(registry.Argument):
 _TYPES = {"int": int, "float": float}
 
 
-def _argument(name, default):
-    """An optimizer argument (`lr`, `momentum`, `nesterov`...) as a setting of its own name."""
-    kind = "bool" if isinstance(default, bool) else "float"
-    return Setting(name, kind, default, minimum=0.0, maximum=math.inf, query=name)
+# Every optimizer argument any optimizer takes (`lr`, `momentum`, `nesterov`...), with the
+# tutorial's names and `lib.models`'s bounds, as a setting of its own name in the link and the CLI.
+OPTIMIZER_ARGUMENTS = {
+    name: Setting(**dataclasses.asdict(argument), query=name, flag=f"--{name}")
+    for name, argument in models.OPTIMIZER_ARGUMENTS.items()}
 
 
 SETTINGS = {setting.name: setting for setting in (
@@ -116,11 +114,12 @@ def from_query(query):
         except ValueError:
             ignored.append(setting.query)
     settings["optimizer_arguments"] = optimizer_defaults(settings["optimizer"])
-    for name, default in settings["optimizer_arguments"].items():
+    for name in list(settings["optimizer_arguments"]):
         if name not in query:
             continue
         try:
-            settings["optimizer_arguments"][name] = _argument(name, default).read(str(query[name]))
+            settings["optimizer_arguments"][name] = OPTIMIZER_ARGUMENTS[name].read(
+                str(query[name]))
         except ValueError:
             ignored.append(name)
     return settings, ignored
@@ -133,7 +132,7 @@ def to_query(settings):
         query[setting.query] = setting.write(settings[name])
         if name == "optimizer":  # Its arguments follow it, as in the tutorial's call.
             for argument, value in settings["optimizer_arguments"].items():
-                query[argument] = _argument(argument, value).write(value)
+                query[argument] = OPTIMIZER_ARGUMENTS[argument].write(value)
     return query
 
 
@@ -188,12 +187,13 @@ def add_cli_arguments(parser):
         else:
             parser.add_argument(setting.flag, type=_bounded(setting), default=setting.default,
                                 metavar=f"{setting.minimum:g}..{setting.maximum:g}")
-    for name in OPTIMIZER_ARGUMENTS:
-        if name == "nesterov":
-            parser.add_argument("--nesterov", action="store_true", default=None)
+    for name, argument in OPTIMIZER_ARGUMENTS.items():
+        if argument.kind == "bool":
+            parser.add_argument(argument.flag, action="store_true", default=None)
         else:
-            parser.add_argument(f"--{name}", *(["--learning-rate"] if name == "lr" else []),
-                                type=float, dest=name)
+            parser.add_argument(argument.flag, *(["--learning-rate"] if name == "lr" else []),
+                                type=_bounded(argument), dest=name,
+                                metavar=f"{argument.minimum:g}..{argument.maximum:g}")
 
 
 def _bounded(setting):

@@ -1,6 +1,12 @@
 """Widgets more than one page draws."""
 
+import streamlit as st
+
+from lib.charts import evaluation as evaluation_charts
+
 CANVAS_SIZE = 280
+# Plotly's mode bar (zoom, pan, download) hides part of small charts and teaches nothing here.
+NO_CHART_BAR = {"displayModeBar": False}
 
 
 def draw_canvas(key, stroke_width=20):
@@ -25,7 +31,8 @@ def argument_input(argument, column, key, t, slider=False, help=None):
         argument: The `lib.registry.Argument` (its kind picks the widget, its bounds, step
             and choices bound it).
         column: Where to draw it (`st`, a column or a container).
-        key: The widget's key (a pair's two inputs add `_0` and `_1`).
+        key: The widget's key (a pair's two inputs add `_0` and `_1`). A value already in the
+            session under it wins over the argument's default.
         t: The page's translator (for `None`'s label and the pair's `None` switch).
         slider: Show a float as a slider rather than a number box.
         help: The widget's tooltip.
@@ -34,30 +41,61 @@ def argument_input(argument, column, key, t, slider=False, help=None):
         An int, float, bool, a choice, a `(int, int)` pair, or `None` (a `"pair_or_none"`
         left at Keras's default).
     """
+    def start(value, widget_key=key):
+        # Streamlit warns when a widget gets a value and its key already holds one.
+        return {} if widget_key in st.session_state else {"value": value}
+
     if argument.kind == "int":
         return column.number_input(argument.name, int(argument.minimum), int(argument.maximum),
-                                   int(argument.default), key=key, help=help)
+                                   key=key, help=help, **start(int(argument.default)))
     if argument.kind == "float" and slider:
         return column.slider(argument.name, float(argument.minimum), float(argument.maximum),
-                             float(argument.default), step=argument.step, key=key, help=help)
+                             step=argument.step, key=key, help=help,
+                             **start(float(argument.default)))
     if argument.kind == "float":
         return column.number_input(argument.name, float(argument.minimum),
-                                   float(argument.maximum), float(argument.default),
-                                   step=argument.step, format="%.4g", key=key, help=help)
+                                   float(argument.maximum), step=argument.step, format="%.4g",
+                                   key=key, help=help, **start(float(argument.default)))
     if argument.kind == "bool":
-        return column.checkbox(argument.name, argument.default, key=key, help=help)
+        return column.checkbox(argument.name, key=key, help=help, **start(argument.default))
     if argument.kind == "choice":
+        index = {} if key in st.session_state else {
+            "index": argument.choices.index(argument.default)}
         return column.selectbox(argument.name, argument.choices, key=key, help=help,
-                                index=argument.choices.index(argument.default),
                                 format_func=lambda value: t("layers.none") if value is None
-                                else str(value))
+                                else str(value), **index)
     # Pairs: two numbers side by side; "pair_or_none" adds a None switch (Keras's default).
-    if argument.kind == "pair_or_none" and column.checkbox(t("layers.strides_none"), True,
-                                                           key=f"{key}_none"):
+    if argument.kind == "pair_or_none" and column.checkbox(
+            t("layers.strides_none"), key=f"{key}_none", **start(True, f"{key}_none")):
         return None
     first, second = column.columns(2)
     default = argument.default or (2, 2)
     low, high = int(argument.minimum), int(argument.maximum)
-    return (first.number_input(argument.name, low, high, default[0], key=f"{key}_0", help=help),
-            second.number_input(argument.name, low, high, default[1], key=f"{key}_1",
-                                label_visibility="hidden"))
+    return (first.number_input(argument.name, low, high, key=f"{key}_0", help=help,
+                               **start(default[0], f"{key}_0")),
+            second.number_input(argument.name, low, high, key=f"{key}_1",
+                                label_visibility="hidden", **start(default[1], f"{key}_1")))
+
+
+def evaluation_view(evaluation, t, key):
+    """The confusion matrix and the accuracy per digit of a `lib.evaluation.Evaluation`, side by
+    side: the one view of a model's answers against labels on /train, /inside and /recognize.
+
+    Args:
+        evaluation: The `lib.evaluation.Evaluation`.
+        t: The page's translator.
+        key: The page's prefix for the charts' keys (`{key}_confusion`, `{key}_per_digit`).
+
+    Returns:
+        The two columns `(matrix, per_digit)`, for what a page adds below the charts.
+    """
+    matrix, per_digit = st.columns([1.2, 1])
+    matrix.markdown(t("evaluation.confusion"))
+    matrix.plotly_chart(evaluation_charts.confusion_matrix(
+        evaluation.confusion, t("evaluation.predicted"), t("evaluation.true")),
+        key=f"{key}_confusion", config=NO_CHART_BAR)
+    per_digit.markdown(t("evaluation.per_digit"))
+    per_digit.plotly_chart(evaluation_charts.per_digit_accuracy(
+        evaluation.per_digit, t("evaluation.digit"), t("evaluation.accuracy")),
+        key=f"{key}_per_digit", config=NO_CHART_BAR)
+    return matrix, per_digit

@@ -18,7 +18,8 @@ def test_the_link_round_trips_every_setting():
 @pytest.mark.parametrize(("name", "text"), [
     ("epochs", "0"), ("epochs", "101"), ("batch", "x"), ("val", "0.9"), ("val", "nan"),
     ("size", "-1"), ("preset", "resnet"), ("optimizer", "lbfgs"), ("data", "/etc/passwd"),
-    ("aug", "maybe"), ("lr", "-1"), ("lr", "inf"),
+    ("aug", "maybe"), ("lr", "-1"), ("lr", "inf"), ("lr", "20"), ("beta_1", "1"),
+    ("epsilon", "0"),
 ])
 def test_values_outside_the_table_fall_back_to_the_default(name, text):
     settings, ignored = train_settings.from_query({name: text})
@@ -58,3 +59,24 @@ def test_the_cli_refuses_what_the_page_refuses(capsys):
     with pytest.raises(SystemExit):
         cli.build_parser().parse_args(["train", "--epochs", "1000"])
     assert "expected int in 1..100" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("flag", "text", "expected"), [
+    ("--lr", "20", "expected float in 1e-05..10"), ("--momentum", "1.5", "in 0..0.999"),
+])
+def test_the_cli_bounds_optimizer_arguments_as_the_page_does(flag, text, expected, capsys):
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["train", "--optimizer", "sgd", flag, text])
+    assert expected in capsys.readouterr().err
+
+
+def test_each_optimizer_argument_has_one_bound_for_the_widget_the_link_and_the_cli():
+    for optimizer, entry in models.OPTIMIZERS.items():
+        arguments = models.optimizer_arguments(optimizer)
+        assert list(arguments) == list(entry["defaults"])
+        for name, argument in arguments.items():
+            assert argument.default == entry["defaults"][name]
+            setting = train_settings.OPTIMIZER_ARGUMENTS[name]
+            assert (setting.minimum, setting.maximum) == (argument.minimum, argument.maximum)
+            if argument.kind == "float":
+                assert argument.minimum <= argument.default <= argument.maximum
