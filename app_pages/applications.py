@@ -5,6 +5,7 @@ import streamlit as st
 
 from lib import applications, datasets
 from lib.charts import datasets as charts
+from lib.errors import InputError
 from lib.ui import cache, session
 
 session.init_state()
@@ -60,51 +61,47 @@ if status.state == "offline":
     st.markdown(t("datasets.offline.file", url=spec.weights.origin,
                   path=datasets.cache_path(spec.weights)))
     st.code(f"python -c \"import keras; keras.applications.{name}()\"", language="bash")
-    pretrained = None
+    photo = None
 elif status.state == "downloadable" and not st.toggle(
         t("applications.weights.download", size=size_mb), key=f"applications_download_{name}"):
     st.caption(t("applications.weights.download_help"))
-    pretrained = None
+    photo = None
 else:
-    try:
-        with st.spinner(t("applications.weights.loading", name=name)):
-            pretrained = cache.pretrained_application(name)
-    except ValueError as error:
-        st.error(str(error), icon=":material/error:")
-        pretrained = None
-    else:
-        st.success(t("applications.weights.ready", origin=pretrained.origin),
-                   icon=":material/check:")
-
-if pretrained is not None:
     photo = st.file_uploader(t("applications.photo"), type=["png", "jpg", "jpeg", "webp", "bmp"],
                              key="applications_photo")
-    if photo is not None:
-        data = photo.getvalue()
-        try:
-            pixels, rows, note, embedding = cache.application_classify(name, cache.digest(data),
-                                                                       data)
-        except Exception:  # Not an image Pillow can read, or a truncated one.
-            st.error(t("error.not_an_image"), icon=":material/error:")
-        else:
-            picture, top = st.columns([1, 2])
-            picture.image(pixels, caption=t("applications.photo.seen", size=spec.input_size))
-            labels = [description or t("applications.class_id", id=class_id)
-                      for class_id, description, _ in rows]
-            top.plotly_chart(charts.top_classes_figure(labels, [row[2] for row in rows],
-                                                       t("applications.top5"),
-                                                       t("applications.probability")),
-                             key="applications_top5")
-            if note:
-                top.warning(t("applications.no_class_index"), icon=":material/cloud_off:")
-                top.markdown(t("datasets.offline.file", url=applications.CLASS_INDEX.origin,
-                               path=datasets.cache_path(applications.CLASS_INDEX)))
-            st.plotly_chart(charts.embedding_figure(embedding,
-                                                    t("applications.embedding",
-                                                      size=len(embedding)),
-                                                    t("applications.feature"),
-                                                    t("applications.value")),
-                            key="applications_embedding")
+    if photo is None:
+        st.caption(t("applications.weights.on_request", name=name, size=size_mb))
+
+if photo is not None:
+    data = photo.getvalue()
+    try:
+        # The model and its weights are loaded only now, for a photo to classify.
+        with st.spinner(t("applications.weights.loading", name=name)):
+            pixels, rows, note, embedding, origin = cache.application_classify(
+                name, cache.digest(data), data)
+    except InputError as error:  # Not an image Pillow can read, a truncated one, a bomb.
+        st.error(error.message(st.session_state["language"]), icon=":material/error:")
+    except ValueError as error:  # A weights file that does not fit the model.
+        st.error(str(error), icon=":material/error:")
+    else:
+        st.success(t("applications.weights.ready", origin=origin), icon=":material/check:")
+        picture, top = st.columns([1, 2])
+        picture.image(pixels, caption=t("applications.photo.seen", size=spec.input_size))
+        labels = [description or t("applications.class_id", id=class_id)
+                  for class_id, description, _ in rows]
+        top.plotly_chart(charts.top_classes_figure(labels, [row[2] for row in rows],
+                                                   t("applications.top5"),
+                                                   t("applications.probability")),
+                         key="applications_top5")
+        if note:
+            top.warning(t("applications.no_class_index"), icon=":material/cloud_off:")
+            top.markdown(t("datasets.offline.file", url=applications.CLASS_INDEX.origin,
+                           path=datasets.cache_path(applications.CLASS_INDEX)))
+        st.plotly_chart(charts.embedding_figure(embedding,
+                                                t("applications.embedding", size=len(embedding)),
+                                                t("applications.feature"),
+                                                t("applications.value")),
+                        key="applications_embedding")
 
 st.subheader(t("applications.recipes"), anchor=False)
 embed_tab, tune_tab = st.tabs([t("applications.recipes.embedding"),

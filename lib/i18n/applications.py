@@ -40,8 +40,11 @@ TEXTS = {
     "applications.compare": ("Models compared", "模型对比"),
     "applications.compare.models": ("Models", "模型"),
     "applications.compare.help": (
-        "Each model is built once (a second or a few) and then remembered.",
-        "每个模型只构建一次（一到几秒），之后会被记住。",
+        "Each model is built with shapes only, inside `keras.StatelessScope`: its layers and the "
+        "shapes of its weights, but no weight values. Even VGG16 takes a fraction of a second and "
+        "almost no memory, and only the figures are remembered.",
+        "每个模型只按形状构建（在 `keras.StatelessScope` 中）：有层和权重的形状，但不分配权重的值。"
+        "即使是 VGG16 也只需不到一秒、几乎不占内存，之后只记住统计结果。",
     ),
     "applications.compare.building": ("Building the models ...", "正在构建模型 ……"),
     "applications.compare.title": (
@@ -65,6 +68,11 @@ TEXTS = {
         "服务器有响应：打开开关即可把权重下载到 Keras 缓存中（只需一次）。",
     ),
     "applications.weights.loading": ("Loading {name} with its ImageNet weights ...", "正在加载带 ImageNet 权重的 {name} ……"),
+    "applications.weights.on_request": (
+        "{name} and its weights (about {size} MB) are loaded only when a photo is uploaded; the "
+        "server keeps one such model at a time.",
+        "只有上传照片时才加载 {name} 及其权重（约 {size} MB）；服务器同一时间只保留一个这样的模型。",
+    ),
     "applications.weights.ready": ("ImageNet weights loaded from {origin}.", "已从 {origin} 加载 ImageNet 权重。"),
     "applications.photo": ("Upload a photo", "上传一张照片"),
     "applications.photo.seen": ("What the model sees: {size} x {size}", "模型看到的图像：{size} x {size}"),

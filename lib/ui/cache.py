@@ -254,15 +254,20 @@ def mnist_views(source="auto", per_class=10, seed=0):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def application_stats(name):
-    """`lib.applications.model_stats(name)`: the model is built once (no weights) and dropped."""
+    """`lib.applications.model_stats(name)`: counted from a model built with shapes only (no
+    weight allocated, VGG16 included) and dropped; only the figures and the layer table stay."""
     from lib import applications
 
     return applications.model_stats(name)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=1)
 def pretrained_application(name):
-    """`lib.applications.load_pretrained(name)`, shared read-only (use under its lock)."""
+    """`lib.applications.load_pretrained(name)`, shared read-only (use under its lock).
+
+    Loaded only for a photo to classify, and one at a time: another model's weights replace
+    these (VGG16's are 528 MB, and a class server has no use for two).
+    """
     from lib import applications
 
     return applications.load_pretrained(name, reachable=reachable)
@@ -270,9 +275,16 @@ def pretrained_application(name):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def application_classify(name, digest, _data):
-    """`lib.applications.classify` of an uploaded photo identified by its `digest`."""
+    """`lib.applications.classify` of an uploaded photo identified by its `digest`, and where
+    the weights came from: `(pixels, rows, note, embedding, origin)`.
+
+    Raises:
+        InputError: the upload is not an image the app reads (checked before the model loads).
+        ValueError: the cached weights do not fit the model (`load_pretrained`).
+    """
     from lib import applications, preprocess
 
     # Opened like every upload: the app's formats only, bombs refused from the header.
     image = preprocess.open_image(_data)
-    return applications.classify(pretrained_application(name), image, reachable=reachable)
+    pretrained = pretrained_application(name)
+    return (*applications.classify(pretrained, image, reachable=reachable), pretrained.origin)

@@ -1,11 +1,15 @@
 """lib.applications offline: stats, the offline message, and fake weights in Keras's cache."""
 
+import ast
+import threading
+
 import numpy as np
 import pytest
 from PIL import Image
 
 from lib import applications, datasets
 from tests import fake_keras_cache as fake
+from tests import hostile
 
 
 def offline(url):
@@ -64,6 +68,65 @@ def test_mobilenet_v2_stats_match_the_published_numbers():
     assert stats.gflops == pytest.approx(0.6, rel=0.02)
     assert len(stats.rows) == stats.layers
     assert sum(row.params for row in stats.rows) == stats.params
+
+
+def on_a_new_thread(function):
+    """`function()` on a thread of its own: fresh Keras name counters, as `model_stats` has."""
+    outcome = []
+    thread = threading.Thread(target=lambda: outcome.append(function()))
+    thread.start()
+    thread.join()
+    return outcome[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(applications.APPLICATIONS))
+def test_stats_from_shapes_equal_those_of_the_built_model(name):
+    # The real model, its weights allocated and initialised, is counted on a thread of its own
+    # so that its automatic layer names match the shapes-only build's.
+    built = on_a_new_thread(lambda: applications.model_stats(name, applications.build(name)))
+    assert applications.model_stats(name) == built
+
+
+def test_an_error_while_counting_is_raised_to_the_caller(tiny, monkeypatch):
+    def broken(name, **kwargs):
+        raise ValueError(f"Cannot build {name}.")
+
+    monkeypatch.setattr(applications, "build", broken)
+    with pytest.raises(ValueError, match="Cannot build MobileNetV2."):
+        applications.model_stats("MobileNetV2")
+
+
+COUNT_VGG16 = """
+import gc
+import keras
+from lib import applications
+
+applications.model_stats("MobileNetV3Small")  # Imports and Keras's first build, not measured.
+
+
+def count_vgg16():
+    gc.collect()
+    before = sum(isinstance(item, keras.Variable) for item in gc.get_objects())
+    stats = applications.model_stats("VGG16")
+    # A symbolic layer call ends a stateless scope, which initialises every variable left
+    # pending on this thread: none may be.
+    keras.layers.Dense(2)(keras.Input((4,)))
+    gc.collect()
+    after = sum(isinstance(item, keras.Variable) for item in gc.get_objects())
+    return stats.params, before, after
+"""
+
+
+@pytest.mark.slow
+def test_vgg16_is_counted_without_allocating_its_weights_and_nothing_stays():
+    outcome = hostile.attempt(COUNT_VGG16, "count_vgg16()")
+    assert outcome.raised is None, outcome.traceback
+    params, before, after = ast.literal_eval(outcome.value)
+    assert params == 138_357_544  # keras.io/api/applications: 138.4M
+    # Its weights alone are 528 MB in float32 (the fully built model peaked at about 1.4 GB).
+    assert outcome.growth_mb < 100
+    assert after == before
 
 
 @pytest.mark.slow
