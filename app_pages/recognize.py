@@ -5,7 +5,6 @@ import streamlit as st
 
 from lib import preprocess, recognition, uploads
 from lib.charts import digits as charts
-from lib.charts import evaluation as evaluation_charts
 from lib.errors import InputError
 from lib.ui import session, widgets
 
@@ -116,15 +115,7 @@ if summary["accuracy"] is not None:
                       help=t("recognize.upload.accuracy_help", correct=summary["correct"],
                              labelled=summary["labelled"]))
     # The confusion matrix and per-digit chart /train and /inside show, for the labelled files.
-    matrix, per_digit = st.columns([1.2, 1])
-    matrix.plotly_chart(evaluation_charts.confusion_matrix(summary["evaluation"].confusion,
-                                                           t("recognize.col.prediction"),
-                                                           t("recognize.col.label")),
-                        key="recognize_confusion", config={"displayModeBar": False})
-    per_digit.plotly_chart(evaluation_charts.per_digit_accuracy(summary["per_digit"],
-                                                                t("recognize.digit"),
-                                                                t("recognize.upload.accuracy")),
-                           key="recognize_per_digit", config={"displayModeBar": False})
+    widgets.evaluation_view(summary["evaluation"], t, "recognize")
 
 if recognised:
     st.subheader(t("recognize.upload.grid"), anchor=False)

@@ -30,6 +30,9 @@ import pathlib
 import socket
 import sqlite3
 import time
+import unicodedata
+
+from lib.errors import InputError
 
 try:
     import fcntl
@@ -74,12 +77,16 @@ CREATE TABLE IF NOT EXISTS recoveries (
 );
 """
 # Columns added since the first schema (a database made before gets them on first use): the
-# process that owns a run, for `mark_interrupted`.
+# process that owns a run, for `mark_interrupted`, and the student's browser (a hash,
+# `lib.ui.session.student_id`), who alone may rename or delete the run.
 _ADDED_COLUMNS = {
     "owner_host": "TEXT",
     "owner_pid": "INTEGER",
     "owner_process_start": "TEXT",
+    "browser": "TEXT",
 }
+# A run's name is the student's own text, shown to the whole class (always as a literal).
+MAX_NAME_LENGTH = 60
 _OWNED = "owner_host IS ? AND owner_pid IS ? AND owner_process_start IS ?"
 
 
@@ -292,7 +299,7 @@ class RunDatabase:
 
     # Runs.
 
-    def start_run(self, name, config, parameters=None, data_source=None):
+    def start_run(self, name, config, parameters=None, data_source=None, browser=None):
         """Records a run that is starting, owned by this process.
 
         Args:
@@ -300,6 +307,7 @@ class RunDatabase:
             config: A JSON-able dict of the run's configuration.
             parameters: The model's parameter count.
             data_source: `"keras"`, `"npz"` or `"embedded"`.
+            browser: The student's id (a hash), or `None` for a run nobody may rename.
 
         Returns:
             The run's id (an int).
@@ -310,11 +318,11 @@ class RunDatabase:
             # One statement, so two replicas starting at once cannot take the same id.
             return connection.execute(
                 "INSERT INTO runs (id, name, config, status, started, parameters, data_source, "
-                "owner_host, owner_pid, owner_process_start) VALUES ("
+                "browser, owner_host, owner_pid, owner_process_start) VALUES ("
                 "max(?, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'runs'), 0), "
-                "coalesce((SELECT max(id) FROM runs), 0)) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (self._last_id, name, text, RUNNING, time.time(), parameters, data_source,
-                 *self.owner),
+                "coalesce((SELECT max(id) FROM runs), 0)) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self._last_id, clean_name(name), text, RUNNING, time.time(), parameters,
+                 data_source, browser, *self.owner),
             ).lastrowid
 
         run_id = self._retry(insert)
@@ -384,12 +392,44 @@ class RunDatabase:
 
         return self._retry(mark)
 
+    # A student's own runs.
+
+    def rename_run(self, run_id, name, browser):
+        """Renames run `run_id` if it is `browser`'s.
+
+        Returns:
+            Whether a run was renamed (not when it is someone else's, or gone).
+
+        Raises:
+            InputError: for a name that is empty once cleaned.
+        """
+        name = clean_name(name)
+        return bool(browser) and self._retry(lambda connection: connection.execute(
+            "UPDATE runs SET name = ? WHERE id = ? AND browser = ?",
+            (name, int(run_id), browser)).rowcount) == 1
+
+    def delete_run(self, run_id, browser):
+        """Deletes run `run_id` and its epochs if it is `browser`'s (a saved model file stays).
+
+        Returns:
+            Whether a run was deleted.
+        """
+        def delete(connection):
+            deleted = connection.execute("DELETE FROM runs WHERE id = ? AND browser = ?",
+                                         (int(run_id), browser)).rowcount
+            if deleted:
+                connection.execute("DELETE FROM epochs WHERE run_id = ?", (int(run_id),))
+            return deleted
+
+        return bool(browser) and self._retry(delete) == 1
+
     # Reading.
 
-    def list_runs(self, limit=50):
-        """The most recent runs first, as dicts (`config` decoded)."""
+    def list_runs(self, limit=50, browser=None):
+        """The most recent runs first, as dicts (`config` decoded): every run, or `browser`'s."""
+        where, values = ("WHERE browser = ? ", (browser,)) if browser is not None else ("", ())
         rows = self._retry(lambda connection: connection.execute(
-            "SELECT * FROM runs ORDER BY id DESC LIMIT ?", (int(limit),)
+            f"SELECT * FROM runs {where}ORDER BY id DESC LIMIT ?", (*values, int(limit))
         ).fetchall())
         return [{**dict(row), "config": json.loads(row["config"])} for row in rows]
 
@@ -414,3 +454,38 @@ class RunDatabase:
         for row in rows:
             curves[row["run_id"]].append(json.loads(row["metrics"]))
         return curves
+
+
+def clean_name(name):
+    """A run's name as the student typed it, without control characters, at most
+    `MAX_NAME_LENGTH` characters.
+
+    Raises:
+        InputError: (`run_name_empty`) for a name with nothing left.
+    """
+    text = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in str(name))
+    text = " ".join(text.split())[:MAX_NAME_LENGTH].strip()
+    if not text:
+        raise InputError("run_name_empty")
+    return text
+
+
+# The settings a class compares, in the order a table shows them: the names are the
+# tutorial's (`TrainingConfig`'s and the optimizers' own).
+COMPARED_SETTINGS = ("stack", "optimizer", "lr", "momentum", "decay", "batch_size", "epochs",
+                     "validation_split", "augment", "train_size")
+
+
+def compared_settings(run):
+    """The settings of a listed run that a class compares: `{name: value}`."""
+    config = run["config"]
+    values = {**config, **config.get("optimizer_arguments", {})}
+    return {name: values[name] for name in COMPARED_SETTINGS if name in values}
+
+
+def settings_that_differ(listed):
+    """The names of the compared settings whose values are not the same in all `listed` runs
+    (all of them for a single run would say nothing: none then)."""
+    settings = [compared_settings(run) for run in listed]
+    return [name for name in COMPARED_SETTINGS
+            if len({json.dumps(values.get(name)) for values in settings}) > 1]

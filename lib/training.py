@@ -388,7 +388,7 @@ def model_card(config, mnist, result, name, command=None):
 
 
 def train_live(config, mnist, stack, reporter, watch_images=None, database=None, name="custom",
-               command=None, progress_interval=0.5):
+               command=None, progress_interval=0.5, browser=None):
     """Builds a model from a layer stack and trains it, reporting live (for a worker thread).
 
     Args:
@@ -401,6 +401,7 @@ def train_live(config, mnist, stack, reporter, watch_images=None, database=None,
         watch_images: `(n, 28, 28)` digits whose predictions are reported
             each epoch.
         database: A `lib.runs.RunDatabase` to record the run in, or `None`.
+        browser: Whose run it is in the database (`lib.ui.session.student_id`), or `None`.
         name: The run's and the model's name.
         command: How to reproduce it (for the model card).
         progress_interval: Minimum seconds between progress reports.
@@ -423,7 +424,7 @@ def train_live(config, mnist, stack, reporter, watch_images=None, database=None,
     if database is not None:
         run_id = database.start_run(
             name, {**dataclasses.asdict(config), "stack": layer_stack.to_query(stack)},
-            parameters=int(model.count_params()), data_source=mnist.source,
+            parameters=int(model.count_params()), data_source=mnist.source, browser=browser,
         )
 
     def on_epoch(epoch, logs, history, watch_probabilities):

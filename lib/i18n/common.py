@@ -470,4 +470,19 @@ TEXTS = {
     "layers.strides_none": ("strides = None (same as pool_size)", "strides = None（等于 pool_size）"),
     "datasets.offline.file": ("- {url} → `{path}`", "- {url} → `{path}`"),
     "inside.home_link": ("Look inside this model: feature maps, filters, saliency, mistakes", "查看这个模型的内部：特征图、卷积核、显著性、错误"),
+    # One view of a model's answers against labels (lib.ui.widgets.evaluation_view): /train,
+    # /inside and a labelled batch on /recognize.
+    "evaluation.confusion": (
+        "**Confusion matrix**: each row is a true digit, each column the model's answer; the diagonal (green) is right, every red cell is a kind of mistake.",
+        "**混淆矩阵**：每行是真实数字，每列是模型的回答；对角线（绿色）是答对的，每个红色格子是一种错误。",
+    ),
+    "evaluation.per_digit": ("**Accuracy per digit**", "**每个数字的准确率**"),
+    "evaluation.predicted": ("Predicted", "预测"),
+    "evaluation.true": ("True digit", "真实数字"),
+    "evaluation.digit": ("Digit", "数字"),
+    "evaluation.accuracy": ("Accuracy", "准确率"),
+    "error.run_name_empty": (
+        "Expected a run name with at least one letter or digit. Received an empty name. Type a name for the run.",
+        "训练名称至少要有一个字母或数字，收到的是空名称。请为这次训练输入一个名称。",
+    ),
 }

@@ -95,15 +95,8 @@ TEXTS = {
     "inside.why.no_conv": ("Grad-CAM needs a convolution layer; this model has none.", "Grad-CAM 需要卷积层，这个模型没有。"),
     "inside.errors.accuracy": ("Test accuracy", "测试准确率"),
     "inside.errors.mistakes": ("Mistakes", "错误数"),
-    "inside.errors.confusion": (
-        "**Confusion matrix**: each row is a true digit, each column the model's answer; the diagonal (green) is right, every red cell is a kind of mistake.",
-        "**混淆矩阵**：每行是真实数字，每列是模型的回答；对角线（绿色）是答对的，每个红色格子是一种错误。",
-    ),
-    "inside.errors.per_digit": ("**Accuracy per digit**", "**每个数字的准确率**"),
     "inside.errors.top": ("**Most common confusions**", "**最常见的混淆**"),
     "inside.errors.top_row": ("{label} taken for {prediction} (× {times})", "{label} 被认成 {prediction}（{times} 次）"),
-    "inside.predicted": ("predicted", "预测"),
-    "inside.true": ("true", "真实"),
     "inside.gallery": ("Most confident mistakes", "最自信的错误"),
     "inside.gallery.explain": (
         "Test digits the model got wrong, most sure of itself first (true → predicted). Inspect one to see it layer by layer above.",

@@ -49,6 +49,11 @@ DEFAULTS = {
     "train_job": None,
     # Jobs whose results this session has already taken in: {job id: {"name", "downloads"}}.
     "train_finished": {},
+    # /train's runs: whose are listed ("mine" or "class"), the run ids picked for the curves
+    # (`None` until the student picks), and what the last rename or delete said.
+    "train_runs_scope": "mine",
+    "train_runs_picked": None,
+    "train_runs_notice": None,
     # This tab's own random id (see `tab_id`), kept in /train's link.
     "tab_id": None,
 }
@@ -200,6 +205,12 @@ def tab_id():
         st.session_state["tab_id"] = given if _TAB_ID.fullmatch(given) else (
             secrets.token_urlsafe(16))
     return st.session_state["tab_id"]
+
+
+def student_id():
+    """Whose runs these are in the run database: the browser's id, or this tab's when the
+    browser sends no cookie. Only that student may rename or delete them."""
+    return browser_id() or hashlib.sha256(tab_id().encode()).hexdigest()[:16]
 
 
 def run_binding():

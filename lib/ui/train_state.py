@@ -4,11 +4,13 @@ the runs it has taken in. The page reads widgets and renders; this module owns i
 (`train_*` in `lib.ui.session.DEFAULTS`).
 """
 
+import datetime
 import uuid
 
+import numpy as np
 import streamlit as st
 
-from lib import data, layer_stack, train_settings
+from lib import data, layer_stack, train_settings, training
 from lib.errors import InputError
 from lib.ui import cache, session
 
@@ -56,6 +58,28 @@ def restore_from_link(manager, query):
     if reloaded is not None:
         state["train_job"] = reloaded.id
     return ignored
+
+
+def widget_key(name, default):
+    """The key of /train's widget `name`, set to `default` on first use.
+
+    Widgets keep their value across page switches through the settings and the stack, not
+    their own key (Streamlit forgets the keys of widgets a page did not draw).
+    """
+    key = f"train_w_{name}"
+    if key not in st.session_state:
+        st.session_state[key] = default
+    return key
+
+
+def clamp_train_size(available):
+    """The settings' number of training digits, at most the `available` ones (a smaller data
+    set may have been chosen since); the widget follows."""
+    state = st.session_state
+    size = min(int(state["train_settings"]["train_size"]), available)
+    if state.get("train_w_train_size", 0) > available:
+        state["train_w_train_size"] = size
+    return size
 
 
 def choose_preset():
@@ -111,6 +135,38 @@ def uploaded_mnist(upload):
 def forget_upload():
     """The upload was removed: its digits leave with it."""
     st.session_state["train_npz_data"] = None
+
+
+def start_run(manager, database, mnist):
+    """Queues a run of the session's stack and settings on `mnist`, and watches it.
+
+    Its name is the preset's (or "custom" for an edited stack) and the time; its command
+    reproduces it (the CLI's for a preset, the link's otherwise).
+
+    Raises:
+        jobs.QueueLimitError: this tab, this browser or the server has as many runs as allowed.
+    """
+    state = st.session_state
+    settings, specs = state["train_settings"], layer_stack.normalize(state["train_stack"])
+    unchanged = specs == layer_stack.normalize(layer_stack.preset(settings["preset"]))
+    config = train_settings.to_config(settings)
+    name = f"{settings['preset'] if unchanged else 'custom'}-{datetime.datetime.now():%H%M%S}"
+    query = {**train_settings.to_query(settings), "stack": layer_stack.to_query(specs)}
+    command = train_settings.cli_command(settings) if unchanged else "/train?" + "&".join(
+        f"{key}={value}" for key, value in query.items())
+    # The first test digit of each class, whose answers the live view shows after each epoch.
+    watch = mnist.x_test[[int(np.flatnonzero(mnist.y_test == digit)[0]) for digit in range(10)]]
+    browser = session.student_id()
+
+    def work(job):
+        return training.train_live(config, mnist, specs, job, watch_images=watch,
+                                   database=database, name=name, command=command,
+                                   browser=browser)
+
+    job = manager.submit(owner(manager), work, meta={
+        "name": name, "watch": watch, "epochs": config.epochs, "x_test": mnist.x_test,
+        "y_test": mnist.y_test})
+    state["train_job"] = job.id
 
 
 def take_in(snapshot):

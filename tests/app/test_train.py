@@ -91,8 +91,11 @@ def test_training_a_tiny_model_end_to_end(language):
     assert app.success[-1].value.startswith("The model" if language == "en" else "模型")
     assert len(app.metric) == 3 and app.metric[2].value == "2"
     assert "job" not in app.query_params  # A shared link never carries someone's run.
-    # The run is listed and its curves are overlaid.
-    assert app.multiselect(key="train_runs_picked").value
+    # The run is listed among this student's own, and its curves are overlaid.
+    assert app.session_state["train_runs_scope"] == "mine"
+    [picker] = [element for element in app.get("multiselect")
+                if element.key.startswith("train_runs_picked_")]
+    assert picker.value == [snapshot.result.run_id]
     assert len(app.get("plotly_chart")) == 4  # Curves, confusion, per digit, runs.
 
 
@@ -174,9 +177,10 @@ def test_a_run_killed_mid_training_is_listed_as_interrupted(tmp_path, language):
     killed.start_run("custom-killed", {"epochs": 5})
     child.kill()  # ...is killed mid-training.
     child.wait()
-    app = _app(language)
+    app = pages.run_page(PAGE, language, train_runs_scope="class")  # Nobody's run: the class's.
     table = app.dataframe[0].value
-    assert list(table.iloc[:, 1]) == ["interrupted" if language == "en" else "已中断"]
+    assert list(table[i18n.text("train.runs.column.status", language)]) == [
+        "interrupted" if language == "en" else "已中断"]
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
@@ -229,7 +233,8 @@ def test_a_run_at_the_time_limit_and_saves_that_are_refused(tmp_path, monkeypatc
         "save.os_error", language, folder="` models `", cause="` Read-only file system `")]
     assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
     runs = app.dataframe[0].value  # The run is in the table, stopped at its time limit.
-    assert list(runs.iloc[:, 1]) == [i18n.text("train.status.timed_out", language)]
+    assert list(runs[i18n.text("train.runs.column.status", language)]) == [
+        i18n.text("train.status.timed_out", language)]
 
 
 # What /train refuses before a run starts: a stack over the budget, a bad mnist.npz.

@@ -6,6 +6,8 @@ import sys
 import threading
 import time
 
+import pytest
+
 from lib import runs
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -220,3 +222,47 @@ def test_the_app_marks_interrupted_runs_once_at_start_up(tmp_path, monkeypatch):
         assert cache.run_database() is database  # Once per process.
     finally:
         cache.run_database.clear()
+
+
+def test_only_a_runs_own_student_renames_or_deletes_it(tmp_path):
+    database = runs.RunDatabase(tmp_path / "runs.sqlite")
+    anna = database.start_run("adam-1", {"epochs": 1}, browser="anna")
+    ben = database.start_run("sgd-1", {"epochs": 1}, browser="ben")
+    database.add_epoch(anna, 0, {"loss": 1.0})
+    assert [run["id"] for run in database.list_runs(browser="anna")] == [anna]
+    assert {run["id"] for run in database.list_runs()} == {anna, ben}
+    assert not database.rename_run(ben, "mine now", "anna")
+    assert not database.delete_run(ben, "anna")
+    assert not database.rename_run(anna, "x", None) and not database.delete_run(anna, None)
+    assert database.run(ben)["name"] == "sgd-1"
+    assert database.rename_run(anna, "Anna, lr 0.1", "anna")
+    assert database.run(anna)["name"] == "Anna, lr 0.1"
+    assert database.delete_run(anna, "anna")
+    assert database.run(anna) is None and database.epochs([anna]) == {anna: []}
+    assert not database.delete_run(anna, "anna")  # Gone: nothing to delete twice.
+
+
+def test_a_run_name_is_the_students_text_without_control_characters(tmp_path):
+    database = runs.RunDatabase(tmp_path / "runs.sqlite")
+    run_id = database.start_run("a", {}, browser="anna")
+    assert database.rename_run(run_id, "  Anna\u202e\n\x1b[31m  lr *0.1*  ", "anna")
+    assert database.run(run_id)["name"] == "Anna [31m lr *0.1*"  # Markdown is escaped on show.
+    assert runs.clean_name("x" * 500) == "x" * runs.MAX_NAME_LENGTH
+    with pytest.raises(runs.InputError, match="Expected a run name") as refused:
+        database.rename_run(run_id, " \t\u200b ", "anna")
+    assert refused.value.reason == "run_name_empty"
+    assert refused.value.message("zh") != str(refused.value)
+
+
+def test_the_settings_that_tell_runs_apart():
+    listed = [
+        {"config": {"optimizer": "sgd", "optimizer_arguments": {"lr": 0.1}, "batch_size": 64,
+                    "epochs": 5, "stack": "flatten~dense_10_softmax"}},
+        {"config": {"optimizer": "sgd", "optimizer_arguments": {"lr": 0.01}, "batch_size": 64,
+                    "epochs": 5, "stack": "flatten~dense_10_softmax"}},
+        {"config": {"optimizer": "adam", "optimizer_arguments": {"lr": 0.01}, "batch_size": 64,
+                    "epochs": 5, "stack": "flatten~dense_10_softmax"}},
+    ]
+    assert runs.settings_that_differ(listed) == ["optimizer", "lr"]
+    assert runs.settings_that_differ(listed[:1]) == []
+    assert runs.compared_settings(listed[0])["lr"] == 0.1
