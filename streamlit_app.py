@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import i18n, model_budget, model_files
 from lib.errors import InputError
-from lib.ui import cache, server, session
+from lib.ui import cache, server, session, widgets
 
 # The refused uploads a session remembers (their digests and reasons), the oldest dropped first.
 MAX_REFUSED_MODELS = 16
@@ -89,6 +89,7 @@ with st.sidebar:
             st.error(i18n.markdown_message(refused[digest], st.session_state["language"]))
         else:
             st.caption(t("sidebar.model.loaded", name=i18n.markdown_literal(upload.name)))
+    widgets.model_downloads(session.active_model(), t)
 
 server.prepare_server()
 try:

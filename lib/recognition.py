@@ -8,6 +8,7 @@ results, the per-digit table) is a plain function here.
 import csv
 import dataclasses
 import io
+import re
 
 import numpy as np
 
@@ -74,8 +75,15 @@ def read_digit(model, image):
     )
 
 
+def natural_key(name):
+    """Sorts names as people count: `num2` before `num10`, case aside (`"Num3"` by `"num3"`)."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part)
+            for part in re.split(r"(\d+)", name.casefold()) if part]
+
+
 def order_results(results):
-    """Wrong answers first, then unusable files, then the rest, each in upload order.
+    """The results in natural order of their file names (folders first by theirs): the
+    tutorial's `num0` ... `num9` read left to right, `num2` before `num10`.
 
     Args:
         results: list of `lib.uploads.Result`.
@@ -83,15 +91,7 @@ def order_results(results):
     Returns:
         A new list with the same results.
     """
-
-    def rank(result):
-        if result.correct is False:
-            return 0
-        if result.error is not None:
-            return 1
-        return 2
-
-    return sorted(results, key=rank)
+    return sorted(results, key=lambda result: natural_key(result.file))
 
 
 def thumbnail_title(result):

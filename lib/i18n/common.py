@@ -485,4 +485,10 @@ TEXTS = {
         "Expected a run name with at least one letter or digit. Received an empty name. Type a name for the run.",
         "训练名称至少要有一个字母或数字，收到的是空名称。请为这次训练输入一个名称。",
     ),
+    # The active model's files, in the sidebar (lib.ui.widgets.model_downloads).
+    "sidebar.download": ("Download this model", "下载这个模型"),
+    "sidebar.download_keras": ("The model as a Keras 3 .keras file (made when you click).",
+                               "Keras 3 的 .keras 模型文件（点击时生成）。"),
+    "sidebar.download_h5": ("The model as a Keras 2 .h5 file (made when you click).",
+                            "Keras 2 的 .h5 模型文件（点击时生成）。"),
 }

@@ -1,7 +1,11 @@
 """Widgets more than one page draws."""
 
+import pathlib
+import re
+
 import streamlit as st
 
+from lib import models, training
 from lib.charts import evaluation as evaluation_charts
 
 CANVAS_SIZE = 280
@@ -99,3 +103,34 @@ def evaluation_view(evaluation, t, key):
         evaluation.per_digit, t("evaluation.digit"), t("evaluation.accuracy")),
         key=f"{key}_per_digit", config=NO_CHART_BAR)
     return matrix, per_digit
+
+
+def model_downloads(active, t):
+    """The active model as a `.keras` and a Keras 2 `.h5` file, each built only when its button
+    is clicked (the bundled model's `.keras` is its file as shipped).
+
+    Args:
+        active: The `lib.ui.session.ActiveModel`.
+        t: The page's translator.
+    """
+    if active.key == "bundled":
+        stem = models.BUNDLED_MODEL_PATH.stem
+    elif active.key == "uploaded":
+        stem = pathlib.PurePath(st.session_state["uploaded_model_file"][0]).stem
+    else:
+        stem = active.key
+    stem = re.sub(r"[^\w.-]+", "_", stem).strip("._") or "model"  # A file name, whatever given.
+
+    def file_bytes(suffix, model=active.model, bundled=active.key == "bundled"):
+        if bundled and suffix == ".keras":
+            return models.BUNDLED_MODEL_PATH.read_bytes()
+        return training.model_file_bytes(model, suffix)
+
+    st.caption(t("sidebar.download"))
+    for column, suffix in zip(st.columns(2), (".keras", ".h5"), strict=True):
+        column.download_button(suffix, lambda suffix=suffix: file_bytes(suffix),
+                               file_name=f"{stem}{suffix}", mime="application/octet-stream",
+                               icon=":material/download:", on_click="ignore",
+                               key=f"sidebar_download{suffix.replace('.', '_')}",
+                               help=t(f"sidebar.download{suffix.replace('.', '_')}"),
+                               width="stretch")

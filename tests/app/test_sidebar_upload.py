@@ -73,3 +73,15 @@ def test_a_good_upload_passes_the_sandbox_once(sandbox_calls, tmp_path):
     assert app.session_state["model_choice"] == "uploaded"
     app.run()
     assert len(sandbox_calls) == 1
+
+
+def test_the_active_models_files_are_built_only_when_clicked(monkeypatch):
+    from lib import training
+
+    built = []
+    monkeypatch.setattr(training, "model_file_bytes",
+                        lambda model, suffix: built.append(suffix) or b"")
+    app = pages.run_page(ENTRYPOINT, "en")
+    keys = {element.key for element in app.get("download_button")}
+    assert {"sidebar_download_keras", "sidebar_download_h5"} <= keys
+    assert built == []  # Rendering the sidebar on every page saves nothing.

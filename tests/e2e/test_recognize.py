@@ -8,6 +8,7 @@ download and the sidebar's model upload. Screenshots of every state go to
 import csv
 import io
 import math
+import pathlib
 import subprocess
 import sys
 import zipfile
@@ -255,3 +256,35 @@ def test_legacy_h5_model_and_chinese(page, app_url, legacy_h5):
     choose_upload(page, "上传")
     expect(page.get_by_text("图片文件夹")).to_be_visible()
     screenshot(page, "recognize-zh-upload")
+
+
+def test_the_active_model_downloads_as_keras_and_h5(page, app_url, legacy_h5):
+    from lib import model_files, models
+
+    def download(suffix):
+        wait_for_app(page)
+        # Streamlit draws a download button with a help tooltip twice (one copy is hidden).
+        with page.expect_download() as info:
+            page.locator(f".st-key-sidebar_download_{suffix} button").first.click()
+        assert info.value.suggested_filename.endswith(f".{suffix}")
+        return info.value.suggested_filename, info.value.path().read_bytes()
+
+    open_recognize(page, app_url)
+    # The bundled model's .keras is the file as shipped; its .h5 is made on the click.
+    assert download("keras") == ("mnist_cnn.keras", models.BUNDLED_MODEL_PATH.read_bytes())
+    name, h5 = download("h5")
+    assert name == "mnist_cnn.h5"
+    bundled = models.load_bundled_model()
+    assert model_files.load_model(h5).count_params() == bundled.count_params()
+    # A student's Keras 2 upload comes back as a Keras 3 .keras file, read by the safe loader.
+    page.locator(".st-key-sidebar_model_upload input[type=file]").set_input_files(legacy_h5)
+    wait_for_app(page)
+    expect(page.get_by_text("Using the model: Uploaded: model.h5")).to_be_visible(timeout=60_000)
+    name, keras_file = download("keras")
+    assert name == "model.keras"
+    uploaded = model_files.load_model(pathlib.Path(legacy_h5).read_bytes())
+    again = model_files.load_model(keras_file)
+    assert again.count_params() == uploaded.count_params()
+    assert all((a == b).all() for a, b in zip(again.get_weights(), uploaded.get_weights(),
+                                              strict=True))
+    screenshot(page, "recognize-model-downloads")

@@ -165,12 +165,14 @@ def _result(name, label=None, prediction=None, error=None):
     )
 
 
-def test_order_results_puts_wrong_answers_first_then_unusable_files():
+def test_order_results_is_the_natural_order_of_the_names():
     results = [
-        _result("a", 1, 1), _result("b", None, None, InputError("empty_file")),
-        _result("c", 2, 7), _result("d", None, 4), _result("e", 5, 3),
+        _result("num10.png", 1, 1), _result("b/num2.png", None, None, InputError("empty_file")),
+        _result("Num3.png", 2, 7), _result("num2.png", None, 4), _result("a/num11.png", 5, 3),
+        _result("a/num9.png", 5, 5),
     ]
-    assert [r.file for r in recognition.order_results(results)] == ["c", "e", "b", "a", "d"]
+    assert [r.file for r in recognition.order_results(results)] == [
+        "a/num9.png", "a/num11.png", "b/num2.png", "num2.png", "Num3.png", "num10.png"]
 
 
 def test_thumbnail_title_and_grid_pages():
