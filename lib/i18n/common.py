@@ -6,8 +6,6 @@ page texts shown on more than one page.
 
 Each key maps to an `(english, chinese)` pair (see `lib.i18n`).
 """
-# Translations are sentences; wrapping them mid-phrase would make them harder to edit.
-# ruff: noqa: E501
 
 TEXTS = {
     # The app frame (streamlit_app.py): title, language, navigation; where the digits come from.

@@ -2,8 +2,6 @@
 
 Each key maps to an `(english, chinese)` pair (see `lib.i18n`).
 """
-# Translations are sentences; wrapping them mid-phrase would make them harder to edit.
-# ruff: noqa: E501
 
 TEXTS = {
     "optimizers.title": ("Optimizers", "优化器"),

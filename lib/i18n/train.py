@@ -5,8 +5,6 @@ fault gives a run.
 
 Each key maps to an `(english, chinese)` pair (see `lib.i18n`).
 """
-# Translations are sentences; wrapping them mid-phrase would make them harder to edit.
-# ruff: noqa: E501
 
 TEXTS = {
     # Why a layer stack cannot be built (`lib.layer_stack.StackError`).

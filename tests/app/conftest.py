@@ -15,3 +15,15 @@ def keras_home(tmp_path, monkeypatch):
     yield home
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def temporary_runs(tmp_path, monkeypatch):
+    """A run database and a models folder of the test's own (the job manager stays shared)."""
+    monkeypatch.setenv("DIGITLAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
+    monkeypatch.setattr("lib.models.MODELS_DIR", tmp_path / "models")
+    from lib.ui import cache
+
+    cache.run_database.clear()
+    yield
+    cache.run_database.clear()

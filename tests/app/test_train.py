@@ -13,18 +13,7 @@ from tests import pages
 PAGE = str(pathlib.Path(__file__).resolve().parents[2] / "app_pages" / "train.py")
 TINY = {"stack": "flatten~dense_10_softmax", "size": "300", "epochs": "2", "val": "0.2"}
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def temporary_runs(tmp_path, monkeypatch):
-    monkeypatch.setenv("DIGITLAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
-    monkeypatch.setattr("lib.models.MODELS_DIR", tmp_path / "models")
-    from lib.ui import cache
-
-    cache.run_database.clear()
-    yield
-    cache.run_database.clear()
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("temporary_runs")]
 
 
 def _app(language="en", **query):
