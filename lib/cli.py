@@ -21,15 +21,21 @@ import os
 import pathlib
 import shlex
 import sys
+import time
 import unicodedata
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+# Every command needs Keras (even the parser: its bounds come from lib.train_settings), so
+# everything is imported here, once TensorFlow's log level is set.
+import tensorflow as tf  # noqa: E402
+
+from lib import data, models, train_settings, training, uploads  # noqa: E402
+from lib.errors import InputError  # noqa: E402
+
 
 def build_parser():
     """The parser of `python -m lib.cli`: `predict`, `train` and `export`."""
-    from lib import train_settings  # Imports Keras, as every command does.
-
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -130,9 +136,6 @@ def _finite(value):
 def _load_model_or_say_why(path):
     """The model in `path` (the bundled one if `None`), or `None` after saying why it cannot be
     read on standard error."""
-    from lib import models
-    from lib.errors import InputError
-
     try:
         return models.load_model(path) if path else models.load_bundled_model()
     except (InputError, OSError) as error:
@@ -141,19 +144,17 @@ def _load_model_or_say_why(path):
 
 
 def run_predict(arguments):
-    from lib import uploads
-
     model = _load_model_or_say_why(arguments.model)
     if model is None:
         return 2
     missing = []
 
     def existing():
-        for name, data in read_paths(arguments.paths):
-            if data is None:
+        for name, contents in read_paths(arguments.paths):
+            if contents is None:
                 missing.append(name)
             else:
-                yield name, data
+                yield name, contents
 
     # Batch after batch, each within the server's budget of files and bytes, so a large folder
     # never sits in memory whole; a command line has no budget of pixels.
@@ -199,9 +200,6 @@ def _as_json(result):
 
 
 def run_train(arguments, argv):
-    from lib import data, models, train_settings, training
-    from lib.errors import InputError
-
     source, path = (arguments.data, None)
     if arguments.data not in ("auto", "keras", "embedded"):
         source, path = "npz", arguments.data
@@ -234,12 +232,6 @@ def run_train(arguments, argv):
 
 
 def run_export(arguments):
-    import time
-
-    import tensorflow as tf
-
-    from lib import models
-
     model = _load_model_or_say_why(arguments.model)
     if model is None:
         return 1

@@ -10,6 +10,7 @@ name in the link and its command-line flag), and every conversion below reads it
 `train_size` 0 means every training digit, in all four.
 """
 
+import argparse
 import copy
 import dataclasses
 import math
@@ -201,8 +202,6 @@ def _bounded(setting):
         try:
             return setting.read(text)
         except ValueError:
-            import argparse
-
             raise argparse.ArgumentTypeError(
                 f"expected {setting.kind} in {setting.minimum:g}..{setting.maximum:g}, "
                 f"received {text!r}") from None
