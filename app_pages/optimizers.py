@@ -45,8 +45,11 @@ if not picks:
     st.info(t("optimizers.pick_one"), icon=":material/info:")
     st.stop()
 
-paths = {name: cache.explore_path(surface, name, steps, arguments)
-         for name, arguments in settings.items()}
+# Each path is computed once for every number of steps (the steps slider only cuts it); the
+# spinner shows only if that takes longer than half a second.
+with st.spinner(t("optimizers.computing")):
+    paths = {name: cache.explore_path(surface, name, steps, arguments)
+             for name, arguments in settings.items()}
 specification = explore.optimizers.SURFACES[surface]
 xs, ys, values = cache.explore_surface(surface)
 st.plotly_chart(charts.contour_figure(
@@ -76,20 +79,33 @@ st.subheader(t("optimizers.mnist.title"), anchor=False)
 st.markdown(t("optimizers.mnist.intro"))
 batches = st.slider(t("optimizers.mnist.steps"), 100, 500, 300, step=50,
                     key="optimizers_mnist_steps")
-request = (batches, tuple((name, tuple(arguments.items())) for name, arguments in settings.items()))
+# The surface's learning rates suit a 2-D function, not a network: MNIST has its own.
+st.markdown(t("optimizers.mnist.lr_intro"))
+rate = models.OPTIMIZER_ARGUMENTS["lr"]
+mnist_settings = {
+    name: {**arguments, "lr": column.number_input(
+        t("optimizers.mnist.lr", name=name), rate.minimum, rate.maximum,
+        explore.optimizers.MNIST_LEARNING_RATES[name], step=rate.step, format="%.4g",
+        key=f"optimizers_mnist_{name}_lr")}
+    for (name, arguments), column in zip(settings.items(), st.columns(len(settings)),
+                                         strict=True)
+}
+request = (batches, tuple((name, tuple(arguments.items()))
+                          for name, arguments in mnist_settings.items()))
 if st.button(t("optimizers.mnist.run"), icon=":material/play_arrow:", key="optimizers_mnist_run"):
     st.session_state["optimizers_mnist_request"] = request
 if st.session_state.get("optimizers_mnist_request") != request:
     st.caption(t("optimizers.mnist.hint"))
 else:
-    with st.spinner():
+    with st.spinner(t("optimizers.mnist.training")):
         curves = {name: cache.explore_mnist_curve(name, batches, arguments)
-                  for name, arguments in settings.items()}
+                  for name, arguments in mnist_settings.items()}
     st.plotly_chart(charts.lines_figure(curves, None, t("optimizers.mnist.batch"),
                                         t("optimizers.mnist.loss"), smooth=0.9),
                     key="optimizers_mnist_chart")
     for name, losses in curves.items():
         if np.isfinite(losses).all():
-            st.caption(t("optimizers.mnist.final", name=name, loss=float(np.mean(losses[-50:]))))
+            st.caption(t("optimizers.mnist.final", name=name, lr=mnist_settings[name]["lr"],
+                         loss=float(np.mean(losses[-50:]))))
         else:
             st.warning(t("optimizers.mnist.diverged", name=name), icon=":material/warning:")

@@ -59,12 +59,26 @@ TEXTS = {
     "optimizers.mnist.title": ("The same optimizers on MNIST", "同样的优化器用于 MNIST"),
     "optimizers.mnist.intro": (
         "A tiny model (Flatten -> Dense(32, relu) -> Dense(10, softmax), 25,450 parameters) "
-        "trained for a few hundred batches of 32 digits with each optimizer chosen above and "
-        "its settings. Every optimizer starts from the same weights and sees the same batches.",
+        "trained for a few hundred batches of 32 digits with each optimizer chosen above: its "
+        "settings from above, its learning rate from below. Every optimizer starts from the "
+        "same weights and sees the same batches.",
         "一个很小的模型（Flatten -> Dense(32, relu) -> Dense(10, softmax)，25,450 个参数），"
-        "用上面选中的每个优化器及其设置训练几百个批次（每批 32 个数字）。每个优化器都从相同的权重出发，"
-        "看到相同的批次。",
+        "用上面选中的每个优化器训练几百个批次（每批 32 个数字）：其他参数取自上面，学习率取自下面。"
+        "每个优化器都从相同的权重出发，看到相同的批次。",
     ),
+    "optimizers.mnist.lr_intro": (
+        "**Learning rates for this network.** A rate that suits a 2-D surface rarely suits a "
+        "network (Rosenbrock's SGD rate, 0.001, leaves this model's loss near 2.2), so each "
+        "optimizer starts here from the rate that trained this model best in 300 batches, of "
+        "rates from 0.001 to 0.5.",
+        "**这个网络的学习率。** 适合二维曲面的学习率很少适合神经网络（Rosenbrock 上 SGD 的学习率 0.001 "
+        "会让这个模型的损失停在 2.2 左右），所以这里每个优化器都从在 0.001 到 0.5 之间、300 个批次内"
+        "把这个模型训练得最好的学习率开始。",
+    ),
+    "optimizers.mnist.lr": ("{name}: learning rate", "{name}：学习率"),
+    "optimizers.mnist.training": ("Training the tiny model with each optimizer...",
+                                  "正在用每个优化器训练这个小模型……"),
+    "optimizers.computing": ("Running the optimizers...", "正在运行优化器……"),
     "optimizers.mnist.steps": ("Batches", "批次数"),
     "optimizers.mnist.run": ("Train on MNIST", "在 MNIST 上训练"),
     "optimizers.mnist.hint": (
@@ -73,8 +87,8 @@ TEXTS = {
     ),
     "optimizers.mnist.loss": ("training loss", "训练损失"),
     "optimizers.mnist.batch": ("batch", "批次"),
-    "optimizers.mnist.final": ("{name}: mean loss of the last 50 batches {loss:.3f}",
-                               "{name}：最后 50 个批次的平均损失 {loss:.3f}"),
+    "optimizers.mnist.final": ("{name} (lr {lr:g}): mean loss of the last 50 batches {loss:.3f}",
+                               "{name}（学习率 {lr:g}）：最后 50 个批次的平均损失 {loss:.3f}"),
     "optimizers.mnist.diverged": ("{name}: the loss became NaN (lr too large).",
                                   "{name}：损失变成了 NaN（lr 太大）。"),
 }

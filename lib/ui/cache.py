@@ -159,12 +159,35 @@ def explore_surface(name):
     return explore.optimizers.surface_grid(name)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
 def explore_path(surface, optimizer, steps, arguments):
-    """`lib.explore.optimizers.optimizer_path` with the optimizer's `arguments` (a dict)."""
+    """`lib.explore.optimizers.optimizer_path` for `steps` steps with the optimizer's
+    `arguments` (a dict): computed once for `MAX_STEPS` steps per surface, optimizer and
+    arguments (in any order, `0` the same as `0.0`), then cut to `steps`."""
+    key = tuple(sorted((name, value if isinstance(value, bool) else float(value))
+                       for name, value in arguments.items()))
+    return _explore_full_path(surface, optimizer, key).first(steps)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _explore_full_path(surface, optimizer, arguments):
     from lib import explore
 
-    return explore.optimizers.optimizer_path(surface, optimizer, steps=steps, **arguments)
+    return explore.optimizers.optimizer_path(surface, optimizer,
+                                             steps=explore.optimizers.MAX_STEPS,
+                                             **dict(arguments))
+
+
+def explore_warm_optimizers():
+    """Computes what /optimizers shows first on each surface: the surface and every
+    optimizer's path from its defaults (a second or two; `lib.ui.server` does it once, in
+    the background)."""
+    from lib import explore, models
+
+    for surface in explore.optimizers.SURFACES:
+        explore_surface(surface)
+        for optimizer in models.OPTIMIZERS:
+            explore_path(surface, optimizer, 1,
+                         explore.optimizers.optimizer_defaults(surface, optimizer))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

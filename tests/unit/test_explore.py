@@ -376,6 +376,46 @@ def test_optimizer_errors():
         explore.optimizers.optimizer_path("bowl", "sgd", rho=0.9)
 
 
+@pytest.mark.parametrize("optimizer", list(models.OPTIMIZERS))
+@pytest.mark.parametrize("surface", list(explore.optimizers.SURFACES))
+def test_a_long_path_cut_short_is_the_short_path(surface, optimizer):
+    arguments = explore.optimizers.optimizer_defaults(surface, optimizer)
+    long = explore.optimizers.optimizer_path(surface, optimizer,
+                                             steps=explore.optimizers.MAX_STEPS, **arguments)
+    for steps in (1, 40, 150):
+        short = explore.optimizers.optimizer_path(surface, optimizer, steps=steps, **arguments)
+        cut = long.first(steps)
+        np.testing.assert_allclose(cut.points, short.points, rtol=1e-6)
+        np.testing.assert_allclose(cut.values, short.values, rtol=1e-6)
+        np.testing.assert_allclose(cut.learning_rates, short.learning_rates)
+        assert (cut.diverged, cut.code) == (short.diverged, short.code)
+
+
+def test_a_diverged_path_cut_before_it_left_has_not_diverged():
+    path = explore.optimizers.optimizer_path("rosenbrock", "sgd", steps=100, lr=0.01)
+    left = len(path.points)  # The first point outside the plot, which is dropped.
+    assert path.first(left).diverged and path.first(100).diverged
+    early = path.first(left - 1)
+    assert not early.diverged and len(early.points) == left
+    assert path.first(left).points.shape == (left, 2)
+    with pytest.raises(ValueError, match=r"Expected 1 <= steps <= 100 .* Received steps=101"):
+        path.first(101)
+
+
+def test_mnist_learning_rates_suit_the_tiny_model(mnist):
+    # Rosenbrock's SGD rate leaves the loss near where it starts (ln 10 = 2.3); each optimizer's
+    # MNIST rate trains the tiny model well in the page's 300 batches.
+    assert set(explore.optimizers.MNIST_LEARNING_RATES) == set(models.OPTIMIZERS)
+    surface_rate = explore.optimizers.optimizer_defaults("rosenbrock", "sgd")
+    broken = explore.optimizers.mnist_loss_curve(mnist.x_train, mnist.y_train, "sgd", steps=300,
+                                                 **surface_rate)
+    assert broken[-50:].mean() > 2.0
+    for optimizer, rate in explore.optimizers.MNIST_LEARNING_RATES.items():
+        suited = explore.optimizers.mnist_loss_curve(mnist.x_train, mnist.y_train, optimizer,
+                                                     steps=300, lr=rate)
+        assert suited[-50:].mean() < 0.35, optimizer
+
+
 def test_surface_grid_shape():
     xs, ys, values = explore.optimizers.surface_grid("rosenbrock", num=50)
     assert xs.shape == ys.shape == (50,) and values.shape == (50, 50)
