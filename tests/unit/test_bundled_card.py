@@ -3,7 +3,8 @@
 Every set is measured whole (the figures must match to the card's rounding), but
 for the styles set's phone photos, slow to make: a subset of them must agree with
 the card's whole-set figures within sampling error. Then the recipe's own pieces: how an epoch
-is chosen, and `fit` on a few digits.
+is chosen, `fit` on a few digits, and the validation digits of `choose`'s last round (MNIST's
+as each kind of picture).
 """
 
 import dataclasses
@@ -99,3 +100,39 @@ def test_fit_trains_the_tutorial_cnn_on_the_mix_and_validates_on_every_source(mn
         np.mean([logs[f"val_{name}_accuracy"] for name in bundled_model.SOURCES]))
     with pytest.raises(ValueError, match="Unknown mix: 'all'. Expected one of"):
         bundled_model.fit(dataclasses.replace(recipe, mix="all"), sources)
+
+
+def test_the_last_round_reads_the_mnist_validation_digits_as_every_kind_of_picture(mnist):
+    from tests.digit_images import KINDS
+
+    validation = bundled_model.Source(mnist.x_train[:0], mnist.y_train[:0],
+                                      mnist.x_train[:6], mnist.y_train[:6])
+    kinds = bundled_model.make_kinds_source(validation)
+    assert kinds.x_val.shape == (6 * len(KINDS), 28, 28) and kinds.x_val.dtype == np.uint8
+    assert len(kinds.y_train) == 0 and list(kinds.y_val) == list(mnist.y_train[:6]) * len(KINDS)
+    assert list(dict.fromkeys(kinds.kinds)) == list(KINDS)
+    again = bundled_model.make_kinds_source(validation)  # Seeded: the same pictures.
+    np.testing.assert_array_equal(kinds.x_val, again.x_val)
+
+    # Trained on 100 MNIST digits (twice); fonts and strokes only validate.
+    training = bundled_model.Source(mnist.x_train[:100], mnist.y_train[:100],
+                                    mnist.x_train[:6], mnist.y_train[:6])
+    sources = {"mnist": training, "fonts": validation, "strokes": validation,
+               bundled_model.MNIST_KINDS: kinds}
+    _, history = bundled_model.fit(bundled_model.Recipe(mix="2xmnist+fonts+strokes", epochs=1,
+                                                        seed=0), sources)
+    logs = history[0]
+    accuracies = [logs[f"val_{name}_accuracy"] for name in bundled_model.SOURCES]
+    assert logs["val_macro_accuracy"] == pytest.approx(np.mean(accuracies))
+    assert logs["val_kinds_macro_accuracy"] == pytest.approx(
+        np.mean([*accuracies, logs["val_mnist_kinds_accuracy"]]))
+    assert 0.0 <= logs["val_mnist_kinds_worst"] <= logs["val_mnist_kinds_accuracy"]
+
+
+def test_the_best_epoch_can_be_chosen_by_another_score():
+    history = [{"val_macro_accuracy": 0.9, "val_kinds_macro_accuracy": 0.95,
+                "val_unsmoothed_loss": 0.2},
+               {"val_macro_accuracy": 0.95, "val_kinds_macro_accuracy": 0.9,
+                "val_unsmoothed_loss": 0.1}]
+    assert bundled_model.best_epoch(history) == 2
+    assert bundled_model.best_epoch(history, score="val_kinds_macro_accuracy") == 1
