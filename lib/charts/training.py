@@ -4,18 +4,21 @@ The test split's confusion matrix and accuracy per digit are the charts every pa
 (`lib.charts.evaluation`). The page passes translated labels in `text`.
 """
 
+import math
+
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib.charts import style
 
 
-def _curves_figure(text, height):
+def _curves_figure(text, height, epochs):
     figure = make_subplots(rows=1, cols=2, subplot_titles=(text["loss"], text["accuracy"]),
                            horizontal_spacing=0.1)
     figure.update_layout(height=height, margin=style.MARGIN,
                          legend={"orientation": "h", "y": -0.2})
-    figure.update_xaxes(title_text=text["epoch"], dtick=1)
+    # Whole epochs, about ten ticks at most (100 epochs' labels would run into each other).
+    figure.update_xaxes(title_text=text["epoch"], dtick=max(1, math.ceil(epochs / 10)))
     figure.update_yaxes(rangemode="tozero", row=1, col=1)
     figure.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
     return figure
@@ -32,7 +35,7 @@ def learning_curves(history, text, height=320):
     Returns:
         A `plotly.graph_objects.Figure`.
     """
-    figure = _curves_figure(text, height)
+    figure = _curves_figure(text, height, len(history))
     epochs = list(range(1, len(history) + 1))
     for column, metric in ((1, "loss"), (2, "accuracy")):
         for prefix, name, color, dash in (("", text["train"], style.TRAIN, "solid"),
@@ -59,7 +62,7 @@ def overlay_runs(curves, text, height=340):
     Returns:
         A `plotly.graph_objects.Figure`; solid lines train, dotted validation.
     """
-    figure = _curves_figure(text, height)
+    figure = _curves_figure(text, height, max(map(len, curves.values()), default=1))
     for number, (label, history) in enumerate(curves.items()):
         color = style.RUN_COLORS[number % len(style.RUN_COLORS)]
         epochs = list(range(1, len(history) + 1))
