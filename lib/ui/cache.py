@@ -7,10 +7,27 @@ session (`st.session_state`).
 """
 
 import hashlib
+import logging
+import os
+import sqlite3
+import urllib.parse
 
 import streamlit as st
 
-from lib import data, inference, model_files, models, sandbox
+from lib import (
+    applications,
+    data,
+    datasets,
+    explore,
+    inference,
+    inspection,
+    jobs,
+    model_files,
+    models,
+    preprocess,
+    runs,
+    sandbox,
+)
 
 
 @st.cache_resource(show_spinner=False)
@@ -65,8 +82,6 @@ def mnist(source="auto", seed=data.DEFAULT_SEED):
 @st.cache_resource(show_spinner=False)
 def job_manager():
     """The one `lib.jobs.JobManager` of this server (its queue spans all sessions)."""
-    from lib import jobs
-
     return jobs.JobManager()
 
 
@@ -76,11 +91,6 @@ def run_database():
     left "running" by a process that is gone (killed mid-training) are marked "interrupted";
     replicas sharing the file keep theirs. A database that cannot be used then is left for
     /train to explain."""
-    import logging
-    import sqlite3
-
-    from lib import jobs, runs
-
     database = runs.RunDatabase()
     try:
         # Another machine's runs are checked by age: past the longest a run may take (its
@@ -95,8 +105,6 @@ def run_database():
 def keras_mnist_available():
     """Whether the full MNIST can be had: cached by Keras, or its server reachable (checked
     at most every five minutes)."""
-    import os
-
     return os.path.exists(data.keras_cache_path()) or data.can_connect(data.KERAS_MNIST_URL)
 
 
@@ -114,48 +122,36 @@ def explore_test_digit(label):
 @st.cache_data(show_spinner=False, max_entries=256)
 def explore_layer(layer_type, arguments, digit_key, _digit, seed=0):
     """`lib.explore.layers.apply_layer` on a digit identified by `digit_key`."""
-    from lib import explore
-
     return explore.layers.apply_layer(layer_type, arguments, _digit, seed=seed)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def explore_kernel(kernel, bias, activation, digit_key, _digit):
     """`lib.explore.layers.apply_kernel` on a digit identified by `digit_key`."""
-    from lib import explore
-
     return explore.layers.apply_kernel(_digit, kernel, bias=bias, activation=activation)
 
 
 @st.cache_data(show_spinner=False)
 def explore_three_ways():
     """The tutorial's CNN built three ways (`lib.explore.build_ways.build_three_ways`)."""
-    from lib import explore
-
     return explore.build_ways.build_three_ways()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def explore_activation(name, arguments, x_min, x_max):
     """`lib.explore.activations.activation_curve`: `(x, y, dy)`."""
-    from lib import explore
-
     return explore.activations.activation_curve(name, arguments, x_min=x_min, x_max=x_max)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def explore_softmax(logits, temperature, axis):
     """`lib.explore.activations.softmax_table`."""
-    from lib import explore
-
     return explore.activations.softmax_table(logits, temperature=temperature, axis=axis)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def explore_surface(name):
     """`lib.explore.optimizers.surface_grid`: `(xs, ys, values)`."""
-    from lib import explore
-
     return explore.optimizers.surface_grid(name)
 
 
@@ -170,7 +166,6 @@ def explore_path(surface, optimizer, steps, arguments):
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _explore_full_path(surface, optimizer, arguments):
-    from lib import explore
 
     return explore.optimizers.optimizer_path(surface, optimizer,
                                              steps=explore.optimizers.MAX_STEPS,
@@ -181,8 +176,6 @@ def explore_warm_optimizers():
     """Computes what /optimizers shows first on each surface: the surface and every
     optimizer's path from its defaults (a second or two; `lib.ui.server` does it once, in
     the background)."""
-    from lib import explore, models
-
     for surface in explore.optimizers.SURFACES:
         explore_surface(surface)
         for optimizer in models.OPTIMIZERS:
@@ -193,8 +186,6 @@ def explore_warm_optimizers():
 @st.cache_data(show_spinner=False, max_entries=64)
 def explore_mnist_curve(optimizer, steps, arguments):
     """`lib.explore.optimizers.mnist_loss_curve` on the training digits of `mnist()`."""
-    from lib import explore
-
     digits = mnist()
     return explore.optimizers.mnist_loss_curve(digits.x_train, digits.y_train, optimizer,
                                                steps=steps, **arguments)
@@ -208,8 +199,6 @@ def explore_mnist_curve(optimizer, steps, arguments):
 @st.cache_data(show_spinner=False, max_entries=8)
 def inside_test_statistics(model_key, data_key, _model):
     """`lib.inspection.test_statistics` on the test split of `mnist()` (`data_key` names it)."""
-    from lib import inspection
-
     digits = mnist()
     return inspection.test_statistics(_model, digits.x_test, digits.y_test)
 
@@ -217,8 +206,6 @@ def inside_test_statistics(model_key, data_key, _model):
 @st.cache_data(show_spinner=False, max_entries=256)
 def inside_filter_pattern(model_key, layer_name, filter_index, _model):
     """`lib.inspection.filter_pattern`: float32 `(28, 28)`."""
-    from lib import inspection
-
     return inspection.filter_pattern(_model, layer_name, filter_index)
 
 
@@ -229,8 +216,6 @@ def inside_filter_pattern(model_key, layer_name, filter_index, _model):
 def reachable_hosts():
     """`{hostname: bool}` for every host the datasets and models download from, probed in
     parallel at most every five minutes (each probe gives up after a few seconds)."""
-    from lib import applications, datasets
-
     urls = [file.origin for spec in datasets.DATASETS.values()
             for file in (*spec.files, *((spec.word_index,) if spec.word_index else ()))]
     urls += [file.origin for spec in applications.APPLICATIONS.values()
@@ -241,8 +226,6 @@ def reachable_hosts():
 
 def reachable(url):
     """Whether `url`'s host answered the last probe (what `lib.datasets` calls `reachable`)."""
-    import urllib.parse
-
     hosts = reachable_hosts()
     host = urllib.parse.urlparse(url).hostname
     return hosts[host] if host in hosts else data.can_connect(url)
@@ -251,16 +234,12 @@ def reachable(url):
 @st.cache_resource(show_spinner=False, max_entries=3)
 def keras_dataset(name):
     """`lib.datasets.load(name)`, once per process (read-only arrays shared by all sessions)."""
-    from lib import datasets
-
     return datasets.load(name, reachable=reachable)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def mnist_views(source="auto", per_class=10, seed=0):
     """The /datasets views of `mnist()`: examples by class, balance, means, histograms, summary."""
-    from lib import datasets
-
     digits = mnist(source)
     return {
         "examples": {split: datasets.examples(images, labels, per_class, seed=seed)
@@ -279,8 +258,6 @@ def mnist_views(source="auto", per_class=10, seed=0):
 def application_stats(name):
     """`lib.applications.model_stats(name)`: counted from a model built with shapes only (no
     weight allocated, VGG16 included) and dropped; only the figures and the layer table stay."""
-    from lib import applications
-
     return applications.model_stats(name)
 
 
@@ -291,8 +268,6 @@ def pretrained_application(name):
     Loaded only for a photo to classify, and one at a time: another model's weights replace
     these (VGG16's are 528 MB, and a class server has no use for two).
     """
-    from lib import applications
-
     return applications.load_pretrained(name, reachable=reachable)
 
 
@@ -305,8 +280,6 @@ def application_classify(name, digest, _data):
         InputError: the upload is not an image the app reads (checked before the model loads).
         ValueError: the cached weights do not fit the model (`load_pretrained`).
     """
-    from lib import applications, preprocess
-
     # Opened like every upload: the app's formats only, bombs refused from the header.
     image = preprocess.open_image(_data)
     pretrained = pretrained_application(name)
