@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import i18n, model_budget, model_files
 from lib.errors import InputError
-from lib.ui import cache, server, session, widgets
+from lib.ui import cache, presentation, server, session, widgets
 
 # The refused uploads a session remembers (their digests and reasons), the oldest dropped first.
 MAX_REFUSED_MODELS = 16
@@ -91,6 +91,7 @@ with st.sidebar:
             st.caption(t("sidebar.model.loaded", name=i18n.markdown_literal(upload.name)))
     widgets.model_downloads(session.active_model(), t)
 
+presentation.apply(presentation.enabled())
 server.prepare_server()
 try:
     navigation.run()
