@@ -8,6 +8,9 @@ from lib.charts import digits as charts
 from lib.errors import InputError
 from lib.ui import session, widgets
 
+# "What the model saw": its width and height, in pixels.
+SEEN_SIZE = 170
+
 session.init_state()
 t = session.translator()
 language = st.session_state["language"]
@@ -27,14 +30,20 @@ mode = st.segmented_control(
 )
 
 if mode == "draw":
-    left, right = st.columns([1, 1.4], gap="large")
+    st.caption(t("recognize.draw.help"))
+    # A row that wraps: the canvas's column keeps its full width, what the model says takes the
+    # rest (its parts stack when the row is narrow: the sidebar open at 1024 px). The tools sit
+    # above the canvas, so that all of it fits a 1024 x 768 projector.
+    row = st.container(horizontal=True, gap="medium")
+    left = row.container(width=widgets.CANVAS_SIZE)
+    right = row.container()
     with left:
-        st.caption(t("recognize.draw.help"))
-        brush = st.slider(t("recognize.brush"), 8, 40, 20, key="recognize_brush")
+        tools = st.container(horizontal=True, vertical_alignment="bottom")
+        brush = tools.slider(t("recognize.brush"), 8, 40, 20, key="recognize_brush")
+        tools.button(t("recognize.clear"), icon=":material/ink_eraser:", on_click=clear_canvas,
+                     key="recognize_clear")
         pixels = widgets.draw_canvas(
             f"recognize_canvas_{st.session_state['recognize_canvas_version']}", brush)
-        st.button(t("recognize.clear"), icon=":material/ink_eraser:", on_click=clear_canvas,
-                  key="recognize_clear")
     reading = None
     with right:
         if pixels is not None:
@@ -47,19 +56,21 @@ if mode == "draw":
             st.info(t("recognize.draw.empty"), icon=":material/draw:")
         else:
             st.session_state["recognize_last_digit"] = reading.steps.mnist
-            prediction, confidence = st.columns(2)
-            prediction.metric(t("recognize.prediction"), reading.digit, border=True)
-            confidence.metric(t("recognize.confidence"), f"{reading.confidence:.1%}", border=True)
+            numbers = st.container(horizontal=True)
+            numbers.metric(t("recognize.prediction"), reading.digit, border=True)
+            numbers.metric(t("recognize.confidence"), f"{reading.confidence:.1%}", border=True)
             if reading.low_confidence:  # "4 or 9?": both digits, and how likely each is.
                 st.warning(t("recognize.close_call", digit=reading.digit,
                              confidence=reading.confidence, runner_up=reading.runner_up,
                              probability=reading.runner_up_confidence), icon=":material/help:")
-            bars, seen = st.columns([2, 1], vertical_alignment="bottom")
-            bars.plotly_chart(charts.probability_bars(reading.probabilities, t("recognize.digit"),
-                                                      t("recognize.probability")),
-                              key="recognize_probabilities", config={"displayModeBar": False})
+            charts_row = st.container(horizontal=True, vertical_alignment="bottom")
+            charts_row.plotly_chart(
+                charts.probability_bars(reading.probabilities, t("recognize.digit"),
+                                        t("recognize.probability")),
+                key="recognize_probabilities", config={"displayModeBar": False})
+            seen = charts_row.container(width=SEEN_SIZE)
             seen.caption(t("recognize.model_input"))
-            seen.plotly_chart(charts.digit_image(reading.steps.mnist, height=200),
+            seen.plotly_chart(charts.digit_image(reading.steps.mnist, height=SEEN_SIZE),
                               key="recognize_model_input", config={"displayModeBar": False})
     if reading is not None and st.toggle(t("recognize.steps.show"), key="recognize_show_steps"):
         steps = reading.steps

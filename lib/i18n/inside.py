@@ -21,6 +21,7 @@ TEXTS = {
         "还没有写过数字：先在“识别”页写一个，或选择其他输入。",
     ),
     "inside.draw.empty": ("Draw one digit, large and in the middle.", "在中间写一个大一点的数字。"),
+    "inside.draw.clear": ("Clear", "清除"),
     "inside.upload": ("Picture of one digit", "一个数字的图片"),
     "inside.upload.empty": ("Upload a picture of one handwritten digit.", "上传一张手写数字的图片。"),
     "inside.test.mode": ("Which test digit", "哪个测试数字"),

@@ -55,6 +55,10 @@ def test_statistics(active, digits, t):
                                              active.model)
 
 
+def _clear_canvas():
+    st.session_state["inside_canvas_version"] += 1
+
+
 def pick_input(active, digits, t):
     """The source picker and the chosen source's widgets.
 
@@ -73,7 +77,11 @@ def pick_input(active, digits, t):
             st.info(t("inside.drawn.none"), icon=":material/draw:")
         return image, None
     if source == "draw":
-        image, pixels = None, widgets.draw_canvas("inside_canvas")
+        # Clear gives the canvas a new key: a new, empty canvas (there is no other way to clear it).
+        version = st.session_state.setdefault("inside_canvas_version", 0)
+        image, pixels = None, widgets.draw_canvas(f"inside_canvas_{version}")
+        st.button(t("inside.draw.clear"), icon=":material/ink_eraser:", key="inside_clear",
+                  on_click=_clear_canvas)
         try:
             image = preprocess.to_mnist(pixels) if pixels is not None else None
         except InputError as error:

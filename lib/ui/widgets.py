@@ -13,18 +13,55 @@ CANVAS_SIZE = 280
 NO_CHART_BAR = {"displayModeBar": False}
 
 
-def draw_canvas(key, stroke_width=20):
-    """Shows the drawing canvas; returns its RGBA pixels `(280, 280, 4)` uint8, or `None`.
+# streamlit-drawable-canvas 0.13 floats a toolbar (undo, redo, an edit mode, reset) over the
+# canvas's top right band, invisible until hovered, and has no argument to hide it but
+# `disabled=True`, which stops drawing too. Resting there, the toolbar took the mouse-down of a
+# stroke started in that band (a 1, 5 or 7), on a fresh canvas and after Clear alike; its edit
+# mode selects strokes instead of drawing them. The pages have their own Clear. The component
+# draws into a shadow root that the page's CSS cannot reach, so this script adds one rule to
+# the shadow root of each canvas as it mounts (every canvas of the page, and the later ones).
+_HIDE_CANVAS_TOOLBAR = """<script>
+(() => {
+  if (window.kerasDigitLabCanvasToolbar) return;
+  window.kerasDigitLabCanvasToolbar = true;
+  const hosts = '[data-testid="stBidiComponentIsolated"]';
+  const hide = () => {
+    let waiting = false;
+    for (const host of document.querySelectorAll(hosts)) {
+      const root = host.shadowRoot;
+      if (!root) { waiting = true; continue; }  // Attached just after the host is inserted.
+      if (root.querySelector("style[data-no-toolbar]")) continue;
+      const style = document.createElement("style");
+      style.dataset.noToolbar = "";
+      style.textContent = ".dc-toolbar { display: none !important; }";
+      root.appendChild(style);
+    }
+    if (waiting) requestAnimationFrame(hide);
+  };
+  new MutationObserver(hide).observe(document.body, {childList: true, subtree: true});
+  hide();
+})();
+</script>"""
 
-    Untouched pixels are transparent (0, 0, 0, 0). Changing `key` clears the canvas.
-    `streamlit_drawable_canvas` is imported here, not at the top: it imports only inside a
-    running app, and tests replace it in `sys.modules` (AppTest cannot draw).
+
+def draw_canvas(key, stroke_width=20):
+    """Shows the drawing canvas, without the component's toolbar; returns its RGBA pixels
+    `(280, 280, 4)` uint8, or `None`.
+
+    Untouched pixels are transparent (0, 0, 0, 0). Changing `key` clears the canvas: a page that
+    shows it gives the student a Clear button that does. The canvas is `CANVAS_SIZE` pixels
+    square: give it a container at least that wide, or it scrolls and its right part takes no
+    stroke. `streamlit_drawable_canvas` is imported here, not at the top: it imports only inside
+    a running app, and tests replace it in `sys.modules` (AppTest cannot draw).
     """
     from streamlit_drawable_canvas import st_canvas
 
-    canvas = st_canvas(stroke_width=stroke_width, stroke_color="#000000", height=CANVAS_SIZE,
-                       width=CANVAS_SIZE, drawing_mode="freedraw", return_image_data=True,
-                       key=key)
+    # No gap: the script's element takes no room under the canvas.
+    with st.container(gap=None):
+        canvas = st_canvas(stroke_width=stroke_width, stroke_color="#000000",
+                           height=CANVAS_SIZE, width=CANVAS_SIZE, drawing_mode="freedraw",
+                           return_image_data=True, key=key)
+        st.html(_HIDE_CANVAS_TOOLBAR, unsafe_allow_javascript=True)
     return canvas.image_data
 
 
