@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import explore
 from lib.charts import explore as charts
-from lib.ui import cache, session, widgets
+from lib.ui import cache, glossary, session, widgets
 
 DEFAULT_PICKS = ["relu", "sigmoid", "tanh"]
 DEFAULT_LOGITS = [[2.0, 1.0, 0.1, 0.0, -1.0, 0.5, 0.0, 3.0, 0.0, -0.5],
@@ -35,7 +35,7 @@ for name in picks:
             arguments[name] = {
                 argument.name: widgets.argument_input(
                     argument, column, f"activations_{name}_{argument.name}", t, slider=True,
-                    help=t("activations.max_value_help") if argument.name == "max_value" else None)
+                    help=glossary.argument_tooltip(argument.name, t, name))
                 for argument, column in zip(specification.arguments, columns, strict=True)}
             if name == "relu":
                 st.caption(t("activations.alpha_note"))

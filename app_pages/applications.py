@@ -16,7 +16,7 @@ st.markdown(t("applications.intro"))
 
 names = list(applications.APPLICATIONS)
 name = st.selectbox(t("applications.model"), names, index=names.index("MobileNetV2"),
-                    key="applications_model")
+                    key="applications_model", bind="query-params")
 spec = applications.get_spec(name)
 with st.spinner(t("applications.building", name=name)):
     stats = cache.application_stats(name)

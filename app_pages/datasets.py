@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from lib import datasets
+from lib import datasets, i18n
 from lib.charts import datasets as charts
 from lib.ui import cache, session
 
 session.init_state()
 t = session.translator()
+language = st.session_state["language"]
 SPLITS = {"train": t("datasets.split.train"), "test": t("datasets.split.test")}
 DIGITS = [str(digit) for digit in range(10)]
 
@@ -19,7 +20,7 @@ st.header(t("datasets.mnist"), anchor=False)
 digits = cache.mnist()
 st.info(t(f"data.source.{digits.source}", **digits.describe()), icon=":material/database:")
 for note in digits.notes:
-    st.caption(t("datasets.mnist.why_embedded", reason=note))
+    st.caption(t("datasets.mnist.why_embedded", reason=note.message(language)))
 
 controls = st.columns(3)
 split = controls[0].radio(t("datasets.split"), list(SPLITS), format_func=SPLITS.get,
@@ -84,12 +85,18 @@ if status.state == "downloadable" and not st.toggle(t("datasets.download"),
 try:
     with st.spinner(t("datasets.loading", name=name)):
         dataset = cache.keras_dataset(name)
+except datasets.Unavailable:  # Out of reach since the table above was made.
+    st.warning(t("datasets.offline", name=name), icon=":material/cloud_off:")
+    st.stop()
 except ValueError as error:
-    st.error(str(error), icon=":material/error:")
+    st.error(i18n.markdown_message(error, language), icon=":material/error:")
     st.stop()
 st.success(t("datasets.loaded", name=name, n_train=len(dataset.y_train),
              n_test=len(dataset.y_test)), icon=":material/check:")
 spec = dataset.spec
+# The classes' names in the page's language, where they are words (Reuters's are its codes).
+names_key = f"datasets.classes.{name}"
+class_names = t(names_key).split("|") if names_key in i18n.TEXTS else spec.class_names
 if spec.word_index is not None and dataset.word_index is None:
     st.warning(t("datasets.no_word_index", name=name), icon=":material/cloud_off:")
     st.markdown(t("datasets.offline.file", url=spec.word_index.origin,
@@ -97,18 +104,18 @@ if spec.word_index is not None and dataset.word_index is None:
 
 if spec.kind == "images":
     examples = datasets.examples(dataset.x_train, dataset.y_train, 10, seed=seed)
-    st.plotly_chart(charts.image_grid(examples, spec.class_names,
+    st.plotly_chart(charts.image_grid(examples, class_names,
                                       title=t("datasets.grid", name=name)),
                     key="datasets_other_grid")
-    counts = {SPLITS["train"]: datasets.class_balance(dataset.y_train, len(spec.class_names)),
-              SPLITS["test"]: datasets.class_balance(dataset.y_test, len(spec.class_names))}
-    st.plotly_chart(charts.split_bars(spec.class_names, counts, t("datasets.counts"),
+    counts = {SPLITS["train"]: datasets.class_balance(dataset.y_train, len(class_names)),
+              SPLITS["test"]: datasets.class_balance(dataset.y_test, len(class_names))}
+    st.plotly_chart(charts.split_bars(class_names, counts, t("datasets.counts"),
                                       t("datasets.class"), t("datasets.count")),
                     key="datasets_other_balance")
 elif spec.kind == "text":
-    counts = datasets.class_balance(dataset.y_train, len(spec.class_names))
+    counts = datasets.class_balance(dataset.y_train, len(class_names))
     left, right = st.columns(2)
-    left.plotly_chart(charts.count_bars(spec.class_names, counts, t(f"datasets.labels.{name}"),
+    left.plotly_chart(charts.count_bars(class_names, counts, t(f"datasets.labels.{name}"),
                                         t("datasets.count"), "", horizontal=name == "reuters",
                                         height=900 if name == "reuters" else 300),
                       key="datasets_text_labels")
@@ -118,7 +125,7 @@ elif spec.kind == "text":
                        key="datasets_text_lengths")
     index = right.number_input(t("datasets.example"), 0, len(dataset.y_train) - 1, 0,
                                key=f"datasets_example_{name}")
-    label = spec.class_names[int(dataset.y_train[index])]
+    label = class_names[int(dataset.y_train[index])]
     right.markdown(t("datasets.example.label", label=label))
     right.text_area(t("datasets.example.text"), datasets.decode(dataset.x_train[index],
                                                                  dataset.word_index),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import i18n
+from lib import i18n, training
 from lib.ui import session
 
 session.init_state()
@@ -10,6 +10,21 @@ t = session.translator()
 
 st.title(t("home.title"), anchor=False)
 st.markdown(t("home.intro"))
+
+st.subheader(t("home.path"), anchor=False)
+# (step, page, icon): the lesson's order through the lab. Step 5 says what /recognize does today;
+# when its corrections can fine-tune a copy of the model (issue 17), it becomes "teach it".
+PATH = [
+    ("draw", "app_pages/recognize.py", ":material/draw:"),
+    ("saw", "app_pages/recognize.py", ":material/visibility:"),
+    ("inside", "app_pages/inside.py", ":material/biotech:"),
+    ("train", "app_pages/train.py", ":material/model_training:"),
+    ("handwriting", "app_pages/recognize.py", ":material/fact_check:"),
+]
+for step, page, icon in PATH:
+    link, what = st.columns([1.6, 4], vertical_alignment="center")
+    link.page_link(page, label=t(f"home.path.{step}.title"), icon=icon)
+    what.write(t(f"home.path.{step}"))
 
 st.subheader(t("home.modules"), anchor=False)
 # (module, page that explores it or None): the tutorial's table of Keras modules.
@@ -63,17 +78,25 @@ else:
         column.metric(label, value, help=help_text)
     if figures:
         st.caption(t("home.generalization.caption"))
-    split = card["split"]
-    # The data's origin is a file name, perhaps an uploaded one.
-    lines = [f"- **{t('home.card.source')}**: {card['data_source']} "
-             f"({i18n.markdown_literal(card['data_origin'])}), "
-             f"{split['train']:,} / {split['test']:,}"]
+    split, source = card["split"], card["data_source"]
+    # The card names its data and augmentation; the texts are the page's language. The data's
+    # origin is a file name, perhaps an uploaded one; a card's own text is shown literally.
+    data = dict(origin=i18n.markdown_literal(card["data_origin"]), n_train=split["train"],
+                n_test=split["test"])
+    if f"home.card.data.{source}" in i18n.TEXTS:
+        trained_on = t(f"home.card.data.{source}", **data)
+    else:
+        trained_on = t("home.card.data.other", source=i18n.markdown_literal(source), **data)
+    augmentation = training.card_augmentation(card)
+    lines = [f"- **{t('home.card.source')}**: {trained_on}"]
     if synthetic := card.get("synthetic"):
         lines.append(f"- **{t('home.generalization.synthetic')}**: " + t(
             "home.generalization.synthetic_value", fonts=synthetic["fonts"]["count"],
             font_count=len(synthetic["fonts"]["fonts"]), strokes=synthetic["strokes"]["count"],
             styles=len(synthetic["strokes"]["styles"])))
-    lines += [f"- **{t('home.card.augmentation')}**: {card['augmentation']}",
+    lines += [f"- **{t('home.card.augmentation')}**: "
+              + (t(f"home.card.augmentation.{augmentation}") if augmentation
+                 else i18n.markdown_literal(card["augmentation"])),
               f"- **{t('home.card.versions')}**: {card['keras_version']} / "
               f"{card['tensorflow_version']}",
               f"- **{t('home.card.date')}**: {card['date']}"]

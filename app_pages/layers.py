@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib import explore
 from lib.charts import explore as charts
-from lib.ui import cache, session, widgets
+from lib.ui import cache, glossary, session, widgets
 
 session.init_state()
 t = session.translator()
@@ -34,8 +34,9 @@ layer_type = type_column.selectbox(t("layers.type"), list(explore.layers.LAYERS)
 st.subheader(t("layers.arguments"), anchor=False)
 specification = explore.layers.LAYERS[layer_type]
 columns = st.columns(4)
-arguments = {argument.name: widgets.argument_input(argument, columns[index % 4],
-                                                   f"layers_{layer_type}_{argument.name}", t)
+arguments = {argument.name: widgets.argument_input(
+                 argument, columns[index % 4], f"layers_{layer_type}_{argument.name}", t,
+                 help=glossary.argument_tooltip(argument.name, t, layer_type))
              for index, argument in enumerate(specification)}
 seed = 0
 if layer_type in ("Dense", "Conv2D"):

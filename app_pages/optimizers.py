@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib import explore, models
 from lib.charts import explore as charts
-from lib.ui import cache, session, widgets
+from lib.ui import cache, session, url_state, widgets
 
 DEFAULT_PICKS = ["sgd", "adam"]
 # Fractions of the last step's direction or size that an optimizer keeps: a slider shows them.
@@ -19,13 +19,14 @@ st.title(t("optimizers.title"), anchor=False)
 st.markdown(t("optimizers.intro"))
 
 surface_column, steps_column = st.columns([2, 1])
-surface = surface_column.selectbox(t("optimizers.surface"), list(explore.optimizers.SURFACES),
-                                   key="optimizers_surface",
-                                   format_func=lambda name: t(f"optimizers.surface.{name}"))
-steps = steps_column.slider(t("optimizers.steps"), 10, 300, 150, step=10, key="optimizers_steps")
+surface = url_state.choice(surface_column.selectbox, t("optimizers.surface"),
+                           list(explore.optimizers.SURFACES), "optimizers_surface",
+                           format_func=lambda name: t(f"optimizers.surface.{name}"))
+steps = steps_column.slider(t("optimizers.steps"), 10, 300, 150, step=10,
+                            key="optimizers_steps", bind="query-params")
 st.caption(t(f"optimizers.surface.help.{surface}"))
 picks = st.multiselect(t("optimizers.pick"), list(models.OPTIMIZERS), default=DEFAULT_PICKS,
-                       key="optimizers_picks")
+                       key="optimizers_picks", bind="query-params")
 
 settings = {}
 for name in picks:
@@ -36,7 +37,7 @@ for name in picks:
         settings[name] = {
             argument.name: widgets.argument_input(
                 argument, column, f"optimizers_{surface}_{name}_{argument.name}", t,
-                slider=argument.name in SLIDERS)
+                slider=argument.name in SLIDERS, help=t(f"argument.{argument.name}"))
             for argument, column in zip(arguments.values(), st.columns(len(arguments)),
                                         strict=True)
         }
@@ -78,7 +79,7 @@ st.divider()
 st.subheader(t("optimizers.mnist.title"), anchor=False)
 st.markdown(t("optimizers.mnist.intro"))
 batches = st.slider(t("optimizers.mnist.steps"), 100, 500, 300, step=50,
-                    key="optimizers_mnist_steps")
+                    key="optimizers_mnist_steps", bind="query-params")
 # The surface's learning rates suit a 2-D function, not a network: MNIST has its own.
 st.markdown(t("optimizers.mnist.lr_intro"))
 rate = models.OPTIMIZER_ARGUMENTS["lr"]

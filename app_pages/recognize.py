@@ -6,7 +6,7 @@ import streamlit as st
 from lib import preprocess, recognition, uploads
 from lib.charts import digits as charts
 from lib.errors import InputError
-from lib.ui import session, widgets
+from lib.ui import classroom, session, url_state, widgets
 
 # "What the model saw": its width and height, in pixels.
 SEEN_SIZE = 170
@@ -24,9 +24,10 @@ st.title(t("recognize.title"), anchor=False)
 active = session.active_model()
 # The label is markdown already, with the name a user chose as a literal (lib.session).
 st.caption(t("recognize.using", model=active.label))
-mode = st.segmented_control(
-    t("recognize.mode"), ["draw", "upload"], default="draw", required=True, key="recognize_mode",
-    format_func=lambda option: t(f"recognize.mode.{option}"), label_visibility="collapsed",
+mode = "draw" if classroom.hidden("recognize.upload") else url_state.choice(
+    st.segmented_control, t("recognize.mode"), ["draw", "upload"], "recognize_mode",
+    default="draw", required=True, label_visibility="collapsed",
+    format_func=lambda option: t(f"recognize.mode.{option}"),
 )
 
 if mode == "draw":
@@ -72,7 +73,8 @@ if mode == "draw":
             seen.caption(t("recognize.model_input"))
             seen.plotly_chart(charts.digit_image(reading.steps.mnist, height=SEEN_SIZE),
                               key="recognize_model_input", config={"displayModeBar": False})
-    if reading is not None and st.toggle(t("recognize.steps.show"), key="recognize_show_steps"):
+    if reading is not None and st.toggle(t("recognize.steps.show"),
+                                         key="recognize_show_steps", bind="query-params"):
         steps = reading.steps
         st.plotly_chart(
             charts.image_row([steps.gray, steps.ink, steps.crop, steps.fitted, steps.mnist],

@@ -7,7 +7,7 @@ job's snapshot every second. The settings live in the link (`st.query_params`).
 
 import streamlit as st
 
-from lib import jobs, layer_stack, train_settings
+from lib import jobs, layer_stack, links, train_settings
 from lib.ui import cache, session, train_state, train_views
 
 session.init_state()
@@ -30,13 +30,13 @@ with fit_settings:
     mnist = train_views.training_settings(state["train_settings"], t)
 
 # The link reproduces this setup. It also keeps this tab's id, so that a reload takes its run
-# back (not in a model's card).
+# back (not in a model's card). Only /train's own parameters are written: the language and a
+# classroom's stay as they are.
 query = train_settings.to_query(state["train_settings"])
 if problem is None:
     query["stack"] = layer_stack.to_query(state["train_stack"])
-link = {**query, **session.link_query()}
-if link != st.query_params.to_dict():
-    st.query_params.from_dict(link)
+session.write_link(query | session.link_query(),
+                   owned=(*links.known_params("train"), session.TAB_PARAM))
 
 run_problem = None
 if problem is None and mnist is not None:

@@ -30,7 +30,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # everything is imported here, once TensorFlow's log level is set.
 import tensorflow as tf  # noqa: E402
 
-from lib import data, models, train_settings, training, uploads  # noqa: E402
+from lib import data, links, models, train_settings, training, uploads  # noqa: E402
 from lib.errors import InputError  # noqa: E402
 
 
@@ -57,6 +57,19 @@ def build_parser():
                         help="the model's base path, e.g. exports/digits")
     export.add_argument("--version", type=int, default=1,
                         help="the version folder to write under DIR (default: 1)")
+
+    link = commands.add_parser("link", help="print a classroom link (as the app's Share panel)")
+    link.add_argument("--base", default="http://localhost:8501",
+                      help="the app's address as students reach it")
+    link.add_argument("--page", default="", choices=links.PAGES, metavar="PAGE",
+                      help="recognize, train, layers, ... (default: home)")
+    link.add_argument("--lang", default="en", choices=("en", "zh"))
+    link.add_argument("--hide", action="append", default=[], choices=links.CONTROLS,
+                      metavar="CONTROL", help="a control to hide (repeat): "
+                      + ", ".join(links.CONTROLS))
+    link.add_argument("--present", action="store_true", help="presentation mode")
+    link.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                      help="a setting of the page, as its link writes it (e.g. epochs=3)")
     return parser
 
 
@@ -66,6 +79,8 @@ def main(argv=None):
         return run_predict(arguments)
     if arguments.command == "export":
         return run_export(arguments)
+    if arguments.command == "link":
+        return run_link(arguments)
     return run_train(arguments, argv if argv is not None else sys.argv[1:])
 
 
@@ -257,6 +272,17 @@ def run_export(arguments):
     base = path.parent.resolve()
     print(f"serve it with: docker run -p 8601:8501 -v {shlex.quote(f'{base}:/models/{base.name}')} "
           f"-e MODEL_NAME={shlex.quote(base.name)} tensorflow/serving")
+    return 0
+
+
+def run_link(arguments):
+    settings = dict(item.partition("=")[::2] for item in arguments.set)
+    try:
+        print(links.classroom_link(arguments.base, arguments.page, arguments.lang, settings,
+                                   arguments.hide, arguments.present))
+    except ValueError as error:
+        print(f"error: {printable(error)}", file=sys.stderr)
+        return 2
     return 0
 
 

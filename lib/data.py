@@ -6,6 +6,7 @@ cached by Keras after the first download), then the embedded offline default:
 `mnist.npz` the user names is used when given. The result says where it came from.
 """
 
+import contextlib
 import dataclasses
 import gzip
 import importlib.util
@@ -15,13 +16,14 @@ import os
 import re
 import socket
 import threading
+import tokenize
 import urllib.parse
 import zipfile
 import zlib
 
 import numpy as np
 
-from lib import archives, registry
+from lib import archives, i18n, registry
 from lib.errors import InputError
 
 SOURCES = ("auto", "keras", "embedded", "npz")
@@ -93,11 +95,48 @@ def load_mnist(source="auto", path=None, seed=DEFAULT_SEED, allow_download=True)
         return load_embedded(seed=seed)
     try:
         return load_keras_mnist(allow_download=allow_download)
-    except ValueError as error:
+    except MnistUnavailable as error:
         if source == "keras":
             raise
         embedded = load_embedded(seed=seed)
-        return dataclasses.replace(embedded, notes=(str(error),))
+        return dataclasses.replace(embedded, notes=(Note.of(error),))
+
+
+class MnistUnavailable(InputError):
+    """Keras's full MNIST cannot be had now: not in its cache, and not downloadable.
+
+    `str(error)` is the English message; `error.message(language)` translates it (its text is
+    `"data.unavailable." + reason` in `lib.i18n`).
+    """
+
+    text_prefix = "data.unavailable."
+
+
+class Note(str):
+    """A note on the data (why a source was skipped): English as a `str`, translated by
+    `message(language)` as `lib.errors.InputError` is.
+
+    Args:
+        key: Its text in `lib.i18n`.
+        **details: Values for the text's placeholders.
+    """
+
+    def __new__(cls, key, **details):
+        note = super().__new__(cls, i18n.text(key, "en", **details))
+        note.key, note.details = key, details
+        return note
+
+    @classmethod
+    def of(cls, error):
+        """The note that says what an `InputError` says."""
+        return cls(error.text_prefix + error.reason, **error.details)
+
+    def __getnewargs_ex__(self):  # Pickled by key (the app's data cache copies the digits).
+        return (self.key,), self.details
+
+    def message(self, language):
+        """Returns the note in `language` (`"en"` or `"zh"`)."""
+        return i18n.text(self.key, language, **self.details)
 
 
 def keras_cache_path(filename="mnist.npz"):
@@ -133,27 +172,25 @@ def load_keras_mnist(allow_download=True):
     """The full 70,000 MNIST digits through `keras.datasets.mnist.load_data()`.
 
     Raises:
-        ValueError: if MNIST is neither in Keras's cache nor downloadable now.
+        MnistUnavailable: if MNIST is neither in Keras's cache nor downloadable now, or
+            Keras fails to read it (Keras's own message is its cause).
     """
     cached = os.path.exists(keras_cache_path())
     if not cached:
         if not allow_download:
-            raise ValueError(
-                f"Full MNIST is not in Keras's cache ({keras_cache_path()}) and downloading "
-                "is off. Run once online, or place mnist.npz there."
-            )
+            raise MnistUnavailable("no_download", path=keras_cache_path())
         if not can_connect(KERAS_MNIST_URL):
-            raise ValueError(
-                f"Full MNIST is not cached and {urllib.parse.urlparse(KERAS_MNIST_URL).hostname} "
-                f"cannot be reached within {CONNECT_TIMEOUT:.0f} s. Run once online, or place "
-                f"mnist.npz in {os.path.dirname(keras_cache_path())}."
-            )
+            raise MnistUnavailable("unreachable",
+                                   host=urllib.parse.urlparse(KERAS_MNIST_URL).hostname,
+                                   seconds=CONNECT_TIMEOUT,
+                                   folder=os.path.dirname(keras_cache_path()))
     import keras
 
     try:
         (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     except Exception as error:  # A download cut short, a corrupt cache file.
-        raise ValueError(f"keras.datasets.mnist.load_data() failed: {error}") from error
+        raise MnistUnavailable("failed", detail=type(error).__name__,
+                               path=keras_cache_path()) from error
     return Mnist(
         x_train, y_train, x_test, y_test, source="keras",
         origin=keras_cache_path() if cached else KERAS_MNIST_URL,
@@ -349,28 +386,33 @@ def _max_member_bytes(name):
 
 def _npy_header(archive, info, name):
     """The `.npy` header of a member, checked: a plain numeric dtype, C order, and a declared
-    data size equal to what the member holds. Reads only the header's bytes."""
+    data size equal to what the member holds. Reads only the header's bytes.
+
+    NumPy's and zipfile's own messages are English and quote the file's bytes: a refusal says
+    which member failed and how, in the user's language, and keeps theirs as its cause.
+    """
+    readers = {(1, 0): np.lib.format.read_array_header_1_0,
+               (2, 0): np.lib.format.read_array_header_2_0}
     try:
-        with archive.open(info) as stream:
+        with _member_errors(info), archive.open(info) as stream:
             version = np.lib.format.read_magic(stream)
-            if version == (1, 0):
-                shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(
-                    stream, max_header_size=_NPY_MAX_HEADER_BYTES)
-            elif version == (2, 0):
-                shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(
-                    stream, max_header_size=_NPY_MAX_HEADER_BYTES)
-            else:  # 3.0 exists only for structured dtypes with non-Latin-1 field names.
-                raise ValueError(f"unsupported .npy format version {version[0]}.{version[1]}")
+            # 3.0 exists only for structured dtypes with non-Latin-1 field names.
+            if version not in readers:
+                raise InputError("npz_version", name=info.filename,
+                                 version=f"{version[0]}.{version[1]}")
+            shape, fortran_order, dtype = readers[version](
+                stream, max_header_size=_NPY_MAX_HEADER_BYTES)
             offset = stream.tell()
-    except (ValueError, OSError, EOFError, SyntaxError, TypeError, zipfile.BadZipFile,
-            zlib.error) as error:
-        raise InputError("npz_header", name=info.filename,
-                         detail=_shown_detail(error)) from error
+    except InputError:
+        raise
+    # Not a header NumPy can read: its parser (`ast`, and `tokenize` for old headers) says why.
+    except (ValueError, SyntaxError, TypeError, tokenize.TokenError, RecursionError) as error:
+        raise InputError("npz_header", name=info.filename) from error
     if (dtype.hasobject or dtype.fields is not None or dtype.subdtype is not None
             or dtype.kind not in _NPY_KINDS or dtype.itemsize > _NPY_MAX_ITEMSIZE):
         raise InputError("npz_dtype", name=name, dtype=_shown_name(dtype.name))
     if any(not isinstance(size, int) or size < 0 for size in shape):
-        raise InputError("npz_header", name=info.filename, detail="negative shape")
+        raise InputError("npz_header", name=info.filename)
     if fortran_order and len(shape) > 1:
         raise InputError("npz_fortran_order", name=name)
     declared = math.prod(shape) * dtype.itemsize
@@ -380,10 +422,20 @@ def _npy_header(archive, info, name):
     return _NpyHeader(shape=tuple(shape), dtype=dtype, offset=offset)
 
 
-def _shown_detail(error, limit=80):
-    """An error's text fit to show in a message rendered as Markdown."""
-    cleaned = re.sub(r"[^A-Za-z0-9 ._/:,()-]", "?", str(error) or type(error).__name__)
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 3] + "..."
+@contextlib.contextmanager
+def _member_errors(info):
+    """Turns a member's failure to unpack into a refusal that names it: cut short, or damaged.
+
+    Raises:
+        InputError: `npz_truncated` for a member that ends early, `npz_damaged` for a bad
+            checksum, local header or compressed stream.
+    """
+    try:
+        yield
+    except EOFError as error:
+        raise InputError("npz_truncated", name=info.filename) from error
+    except (zipfile.BadZipFile, zlib.error, OSError) as error:
+        raise InputError("npz_damaged", name=info.filename) from error
 
 
 def _read_npy_data(archive, info, header, name, high):
@@ -397,27 +449,23 @@ def _read_npy_data(archive, info, header, name, high):
     flat = result.reshape(-1)
     itemsize = header.dtype.itemsize
     per_chunk = max(_CHUNK_BYTES // itemsize, 1)
-    try:
-        with archive.open(info) as stream:
-            stream.read(header.offset)
-            for start in range(0, flat.size, per_chunk):
-                count = min(per_chunk, flat.size - start)
-                chunk = stream.read(count * itemsize)
-                if len(chunk) != count * itemsize:
-                    raise EOFError(f"{info.filename} ends early")
-                values = np.frombuffer(chunk, dtype=header.dtype)
-                if header.dtype != np.uint8 or high < _PIXEL_MAX:
-                    bad = ~((values >= 0) & (values <= high))
-                    if header.dtype.kind == "f":
-                        bad |= values != np.floor(values)  # NaN compares False: bad.
-                    if bad.any():
-                        raise InputError("npz_values", name=name, high=high,
-                                         value=_shown_name(f"{values[bad][0].item():.6g}"))
-                flat[start:start + count] = values
-            stream.read(1)  # Reaching the end checks the member's CRC.
-    except (EOFError, OSError, zipfile.BadZipFile, zlib.error) as error:
-        raise InputError("npz_unreadable", name=info.filename,
-                         detail=_shown_detail(error)) from error
+    with _member_errors(info), archive.open(info) as stream:
+        stream.read(header.offset)
+        for start in range(0, flat.size, per_chunk):
+            count = min(per_chunk, flat.size - start)
+            chunk = stream.read(count * itemsize)
+            if len(chunk) != count * itemsize:
+                raise EOFError(f"{info.filename} ends early")
+            values = np.frombuffer(chunk, dtype=header.dtype)
+            if header.dtype != np.uint8 or high < _PIXEL_MAX:
+                bad = ~((values >= 0) & (values <= high))
+                if header.dtype.kind == "f":
+                    bad |= values != np.floor(values)  # NaN compares False: bad.
+                if bad.any():
+                    raise InputError("npz_values", name=name, high=high,
+                                     value=_shown_name(f"{values[bad][0].item():.6g}"))
+            flat[start:start + count] = values
+        stream.read(1)  # Reaching the end checks the member's CRC.
     return result
 
 

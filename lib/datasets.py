@@ -16,6 +16,7 @@ import urllib.parse
 import numpy as np
 
 from lib import data, registry
+from lib.errors import InputError
 
 _TF_DATASETS = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
@@ -236,11 +237,22 @@ class Unavailable(ValueError):
         )
 
 
+class DatasetError(InputError):
+    """A dataset in Keras's cache that cannot be used: a file that fails its hash, or a load
+    that fails.
+
+    `str(error)` is the English message; `error.message(language)` translates it (its text is
+    `"datasets.error." + reason` in `lib.i18n`).
+    """
+
+    text_prefix = "datasets.error."
+
+
 def check_hashes(cache_files):
     """Raises if a cached file does not match its hash (Keras would then download it again).
 
     Raises:
-        ValueError: naming the file, where it is and what to do.
+        DatasetError: naming the file, where it is and what to do.
     """
     from lib import keras_internals  # Imports Keras: only when a page asks.
 
@@ -248,11 +260,8 @@ def check_hashes(cache_files):
         path = cache_path(file)
         if file.file_hash and os.path.exists(path) and not keras_internals.validate_file(
                 path, file.file_hash):
-            raise ValueError(
-                f"The cached file {path} is incomplete or not the expected one (its hash is not "
-                f"{file.file_hash}). Delete it and run once online, or replace it with the file "
-                f"from {file.origin}."
-            )
+            raise DatasetError("hash_mismatch", path=path, hash=file.file_hash,
+                               origin=file.origin)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -291,7 +300,8 @@ def load(name, reachable=None):
         A `Dataset`.
 
     Raises:
-        ValueError: for an unknown name, a corrupt cached file, or a failed load.
+        ValueError: for an unknown name.
+        DatasetError: for a corrupt cached file, or a failed load.
         Unavailable: when the files are neither cached nor downloadable now.
     """
     import keras
@@ -304,10 +314,13 @@ def load(name, reachable=None):
         # A cached file that fails its hash makes Keras download again: say so instead.
         check_hashes(spec.files)
     module = getattr(keras.datasets, name)
+    # A download cut short or a corrupt archive fails here; Keras's message stays the cause.
     try:
         (x_train, y_train), (x_test, y_test) = module.load_data(**dict(spec.load_arguments))
-    except Exception as error:  # A download cut short, a corrupt archive.
-        raise ValueError(f"keras.datasets.{name}.load_data() failed: {error}") from error
+    except Exception as error:
+        folder = os.path.join(keras_home(), spec.files[0].cache_subdir)
+        raise DatasetError("load_failed", name=name, detail=type(error).__name__,
+                           folder=folder) from error
     if spec.kind == "text":
         x_train, x_test = _compact(x_train), _compact(x_test)
     word_index, notes = None, ()

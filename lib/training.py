@@ -318,10 +318,29 @@ def train(config, mnist, callbacks=(), model=None, verbose=0):
 # Live runs for the /train page: a model from a layer stack, trained in a worker thread
 # (see `lib.jobs`), reporting to a job and recording to the run database (`lib.runs`).
 
-AUGMENTATION_DESCRIPTION = (
-    "random rotation (up to about 10 degrees), translation (10%), zoom (10%), "
-    "stroke thickness (2 x 2 dilation or erosion)"
-)
+# A card's "augmentation" is one of these names; the UI translates it (`home.card.augmentation.*`
+# in `lib.i18n`). Cards written before held the English text beside each name, and still read.
+AUGMENTATIONS = {
+    "none": "none",
+    "handwriting": "random rotation (up to about 10 degrees), translation (10%), zoom (10%), "
+                   "stroke thickness (2 x 2 dilation or erosion)",
+}
+
+
+def card_augmentation(card):
+    """The name in `AUGMENTATIONS` of a model card's augmentation.
+
+    Args:
+        card: A model card (a dict), new or written before the names.
+
+    Returns:
+        `"none"`, `"handwriting"`, or `None` for a text no name stands for (a hand-written
+        card's), which is shown as it is.
+    """
+    value = card.get("augmentation")
+    if value in AUGMENTATIONS:
+        return value
+    return next((name for name, text in AUGMENTATIONS.items() if text == value), None)
 
 
 def evaluate_predictions(model, images, labels):
@@ -374,7 +393,7 @@ def model_card(config, mnist, result, name, command=None):
         "epochs": len(result.history),
         "batch_size": config.batch_size,
         "optimizer": {"name": config.optimizer, **config.optimizer_arguments},
-        "augmentation": AUGMENTATION_DESCRIPTION if config.augment else "none",
+        "augmentation": "handwriting" if config.augment else "none",
         "test_accuracy": round(result.test_accuracy, 4),
         "test_loss": round(result.test_loss, 4),
         "final_epoch": result.history[-1] if result.history else {},

@@ -16,7 +16,6 @@ TEXTS = {
     "activations.range": ("x range", "x 范围"),
     "activations.derivative": ("Show derivatives", "显示导数"),
     "activations.arguments": ("Arguments of {name}", "{name} 的参数"),
-    "activations.max_value_help": ("0 means None: no cap.", "0 表示 None：不设上限。"),
     "activations.alpha_note": (
         "Keras 2 called relu's negative_slope `alpha`: relu(x, alpha=0.0, max_value=None, "
         "threshold=0.0).",

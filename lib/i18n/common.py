@@ -320,9 +320,27 @@ TEXTS = {
         "已拒绝。真实的数字图片压缩比约为 5 倍。",
     ),
     "error.npz_header": (
-        "The mnist.npz member {name} does not start with a readable .npy header ({detail}). "
-        "Save the arrays again with np.savez.",
-        "mnist.npz 的成员 {name} 没有可读取的 .npy 文件头（{detail}）。请用 np.savez 重新保存数组。",
+        "The mnist.npz member {name} does not start with a readable .npy header: it is not an "
+        "array saved by np.save, or it is damaged. Save the arrays again with np.savez.",
+        "mnist.npz 的成员 {name} 没有可读取的 .npy 文件头：它不是 np.save 保存的数组，或者已损坏。"
+        "请用 np.savez 重新保存数组。",
+    ),
+    "error.npz_version": (
+        "The mnist.npz member {name} is in .npy format version {version}; expected 1.0 or 2.0, "
+        "as np.save writes arrays of numbers. Save the arrays again with np.savez.",
+        "mnist.npz 的成员 {name} 的 .npy 格式版本为 {version}；需要 1.0 或 2.0（np.save 保存数值数组时"
+        "使用的版本）。请用 np.savez 重新保存数组。",
+    ),
+    "error.npz_truncated": (
+        "The mnist.npz member {name} ends before its data does: the file was cut short (an "
+        "interrupted download or copy). Save or download it again.",
+        "mnist.npz 的成员 {name} 在数据结束之前就断了：文件不完整（下载或复制被中断）。"
+        "请重新保存或下载。",
+    ),
+    "error.npz_damaged": (
+        "The mnist.npz member {name} is damaged: its compressed data or its checksum (CRC) is "
+        "wrong. Save or download it again.",
+        "mnist.npz 的成员 {name} 已损坏：压缩数据或校验和（CRC）不正确。请重新保存或下载。",
     ),
     "error.npz_dtype": (
         "{name} is stored as {dtype}. Expected numbers: uint8 (as Keras's MNIST), or any integer "
@@ -369,9 +387,234 @@ TEXTS = {
         "training and the test set.",
         "{name} 中没有数字 {digits} 的样本。训练集和测试集都需要包含 0-9 的每个数字。",
     ),
+    # A local file named on the command line (`lib.data.load_npz`): the system's reason.
     "error.npz_unreadable": (
-        "The mnist.npz cannot be read ({name}: {detail}). Save it again with np.savez.",
-        "无法读取 mnist.npz（{name}：{detail}）。请用 np.savez 重新保存。",
+        "The mnist.npz cannot be read ({name}: {detail}). Check the path, or save it again with "
+        "np.savez.",
+        "无法读取 mnist.npz（{name}：{detail}）。请检查路径，或用 np.savez 重新保存。",
+    ),
+    # Keras's MNIST out of reach (`lib.data.load_keras_mnist`): why the offline set is used.
+    "data.unavailable.no_download": (
+        "Full MNIST is not in Keras's cache ({path}) and downloading is off. Run once online, "
+        "or place mnist.npz there.",
+        "完整 MNIST 不在 Keras 缓存中（{path}），且下载已关闭。请联网运行一次，或把 mnist.npz 放到那里。",
+    ),
+    "data.unavailable.unreachable": (
+        "Full MNIST is not cached and {host} cannot be reached within {seconds:.0f} s. Run once "
+        "online, or place mnist.npz in {folder}.",
+        "完整 MNIST 未缓存，且 {seconds:.0f} 秒内无法连接 {host}。请联网运行一次，或把 mnist.npz "
+        "放到 {folder}。",
+    ),
+    "data.unavailable.failed": (
+        "keras.datasets.mnist.load_data() failed ({detail}): a download cut short or a damaged "
+        "file in Keras's cache. Delete {path} and run once online.",
+        "keras.datasets.mnist.load_data() 失败（{detail}）：下载被中断，或 Keras 缓存中的文件已损坏。"
+        "请删除 {path} 后联网运行一次。",
+    ),
+    # The glossary (lib.ui.glossary): each term's name and what it means, on /train and /inside.
+    "glossary.title": ("Glossary", "术语表"),
+    "glossary.epoch.name": ("Epoch", "轮次（epoch）"),
+    "glossary.epoch": (
+        "One pass over every training digit. After each epoch Keras reports the loss and the "
+        "accuracy on the training digits and on the validation digits.",
+        "把所有训练数字完整地学一遍。每一轮结束后，Keras 会报告训练数字和验证数字上的损失与准确率。",
+    ),
+    "glossary.batch.name": ("Batch", "批次（batch）"),
+    "glossary.batch": (
+        "The digits the model looks at before each update of its weights (batch_size of them). "
+        "Smaller batches give more, noisier updates per epoch; larger ones fewer, smoother and "
+        "faster ones.",
+        "模型每更新一次权重之前看的一组数字（共 batch_size 个）。批次越小，每轮更新次数越多，"
+        "但更“嘈杂”；批次越大，更新越少、越平稳，也越快。",
+    ),
+    "glossary.validation_split.name": ("Validation split", "验证集比例（validation split）"),
+    "glossary.validation_split": (
+        "The share of the training digits held back: the model never learns from them, so its "
+        "accuracy on them (val_accuracy) shows how it does on digits it has not seen.",
+        "从训练数字中留出的比例：模型从不从这些数字中学习，所以它在上面的准确率（val_accuracy）"
+        "反映了它在没见过的数字上的表现。",
+    ),
+    "glossary.overfitting.name": ("Overfitting", "过拟合（overfitting）"),
+    "glossary.overfitting": (
+        "The model learns its training digits by heart instead of what makes a digit: training "
+        "accuracy keeps rising while validation accuracy stalls or falls. More data, "
+        "augmentation, Dropout or fewer epochs help.",
+        "模型死记硬背训练数字，而没有学会数字本身的特征：训练准确率一直上升，验证准确率却停滞"
+        "甚至下降。更多数据、数据增强、Dropout 或更少的训练轮数都有帮助。",
+    ),
+    "glossary.learning_rate.name": ("Learning rate", "学习率（learning rate）"),
+    "glossary.learning_rate": (
+        "How big a step the optimizer takes at each update (the argument lr). Too large and the "
+        "loss jumps around or blows up; too small and learning crawls.",
+        "优化器每次更新迈出的步子大小（参数 lr）。太大，损失会来回跳动甚至发散；太小，学得非常慢。",
+    ),
+    "glossary.feature_map.name": ("Feature map", "特征图（feature map）"),
+    "glossary.feature_map": (
+        "What one filter of a convolution layer makes of its input: a small image, bright where "
+        "the filter found its pattern (an edge, a curve, the end of a stroke).",
+        "卷积层中一个卷积核对输入的处理结果：一张小图，在卷积核找到它的图案（边缘、弯曲、笔画的"
+        "末端）的地方会变亮。",
+    ),
+    "glossary.saliency.name": ("Saliency", "显著性（saliency）"),
+    "glossary.saliency": (
+        "Which pixels the answer depends on most: how much the model's score for a digit would "
+        "change if each pixel changed (its gradient). The brighter the pixel, the more it "
+        "mattered.",
+        "答案最依赖哪些像素：每个像素变化时，模型对某个数字的得分会变化多少（梯度）。越亮的像素越重要。",
+    ),
+    # What each Keras argument a widget offers means (its tooltip): layers (lib.layer_stack,
+    # lib.explore.layers), optimizers (lib.models.OPTIMIZER_ARGUMENTS), activations
+    # (lib.explore.activations). `argument.<owner>.<name>` where one name means two things.
+    "argument.units": (
+        "How many neurons (outputs) the Dense layer has; each is connected to every input.",
+        "Dense 层的神经元（输出）个数；每个神经元都与所有输入相连。",
+    ),
+    "argument.activation": (
+        "The function applied to each output: relu turns negatives into 0, softmax turns scores "
+        "into probabilities; None keeps the values as they are (linear).",
+        "作用在每个输出上的函数：relu 把负数变成 0，softmax 把分数变成概率；None 表示原样输出（线性）。",
+    ),
+    "argument.use_bias": (
+        "Whether each output adds a learned constant (the bias) to its weighted sum.",
+        "每个输出是否在加权和之外再加上一个可学习的常数（偏置）。",
+    ),
+    "argument.kernel_initializer": (
+        "How the weights are set before training starts: random by a rule such as "
+        "glorot_uniform, or all zeros or ones.",
+        "训练开始前权重如何设定初始值：按 glorot_uniform 等规则随机，或全为 0、全为 1。",
+    ),
+    "argument.bias_initializer": (
+        "How the biases are set before training starts.",
+        "训练开始前偏置如何设定初始值。",
+    ),
+    "argument.kernel_regularizer": (
+        "A penalty for large weights added to the loss (l1, l2 or both): it discourages "
+        "overfitting.",
+        "加到损失上的大权重惩罚（l1、l2 或两者）：用来抑制过拟合。",
+    ),
+    "argument.filters": (
+        "How many filters (kernels) the convolution layer learns; each makes one feature map.",
+        "卷积层要学习的卷积核个数；每个卷积核生成一张特征图。",
+    ),
+    "argument.kernel_size": (
+        "The size of the window each filter looks at, in pixels (height x width).",
+        "每个卷积核查看的窗口大小，单位为像素（高 x 宽）。",
+    ),
+    "argument.strides": (
+        "How many pixels the window moves at each step: 2 halves the output's height and width.",
+        "窗口每次移动的像素数：为 2 时输出的高和宽减半。",
+    ),
+    "argument.padding": (
+        "same adds zeros around the edges so the output keeps the input's size; valid adds none, "
+        "so the output shrinks.",
+        "same 在边缘补零，使输出与输入尺寸相同；valid 不补零，输出会变小。",
+    ),
+    "argument.data_format": (
+        "Where the channels are in the shape: channels_last is (height, width, channels), "
+        "Keras's default; channels_first is (channels, height, width).",
+        "通道在形状中的位置：channels_last 为（高, 宽, 通道），是 Keras 的默认值；channels_first 为"
+        "（通道, 高, 宽）。",
+    ),
+    "argument.dilation_rate": (
+        "Spreads the window's pixels apart, so a small filter sees a wider area.",
+        "把窗口中的像素拉开间隔，让小卷积核看到更大的范围。",
+    ),
+    "argument.pool_size": (
+        "The size of the window that pooling turns into one value (its largest, or its mean).",
+        "池化窗口的大小：窗口里的值被汇总成一个值（最大值或平均值）。",
+    ),
+    "argument.rate": (
+        "The share of inputs Dropout sets to 0 at random at each training step; at inference "
+        "nothing is dropped.",
+        "Dropout 在每个训练步中随机置为 0 的输入比例；推理时不丢弃任何输入。",
+    ),
+    "argument.noise_shape": (
+        "Which values share one random draw: where the shape has a 1, a whole row, column or "
+        "the whole picture is dropped together.",
+        "哪些值共用一次随机抽取：形状中为 1 的维度上，整行、整列或整张图会被一起丢弃。",
+    ),
+    "argument.seed": (
+        "The seed of the random draw: the same seed drops the same pixels every time.",
+        "随机抽取的种子：种子相同，每次丢弃的像素也相同。",
+    ),
+    "argument.BatchNormalization.momentum": (
+        "How slowly the running mean and variance (used at inference) follow each batch's: the "
+        "closer to 1, the slower.",
+        "推理时使用的滑动均值和方差跟随每批数据变化的快慢：越接近 1 越慢。",
+    ),
+    "argument.BatchNormalization.epsilon": (
+        "A small number added to the variance, so that normalising never divides by zero.",
+        "加到方差上的一个小数，使归一化时不会除以零。",
+    ),
+    "argument.center": (
+        "Whether to learn an offset (beta) added after normalising.",
+        "归一化之后是否学习并加上一个偏移量（beta）。",
+    ),
+    "argument.scale": (
+        "Whether to learn a factor (gamma) that multiplies after normalising.",
+        "归一化之后是否学习并乘上一个缩放因子（gamma）。",
+    ),
+    "argument.lr": (
+        "The learning rate (learning_rate in Keras 3): how big a step the optimizer takes at "
+        "each update. Too large and the loss jumps around; too small and learning crawls.",
+        "学习率（Keras 3 中叫 learning_rate）：优化器每次更新迈出的步子大小。太大，损失会来回跳动；"
+        "太小，学得很慢。",
+    ),
+    "argument.momentum": (
+        "SGD: the share of the previous step carried into this one, so that updates keep a "
+        "steady direction (0 is plain SGD).",
+        "SGD：把上一步的多少带到这一步，使更新保持稳定的方向（0 即普通 SGD）。",
+    ),
+    "argument.nesterov": (
+        "SGD: look ahead along the momentum before taking the gradient (Nesterov momentum); it "
+        "often converges a little faster.",
+        "SGD：先沿动量方向向前看一步，再计算梯度（Nesterov 动量）；通常收敛得稍快一些。",
+    ),
+    "argument.rho": (
+        "RMSprop: how slowly the running average of squared gradients forgets the past (the "
+        "closer to 1, the longer its memory).",
+        "RMSprop：平方梯度的滑动平均遗忘过去的快慢（越接近 1，记忆越长）。",
+    ),
+    "argument.beta_1": (
+        "Adam: how slowly the running average of the gradients (its momentum) forgets the past.",
+        "Adam：梯度的滑动平均（即动量）遗忘过去的快慢。",
+    ),
+    "argument.beta_2": (
+        "Adam: how slowly the running average of squared gradients, which sets each weight's "
+        "step size, forgets the past.",
+        "Adam：平方梯度的滑动平均（它决定每个权重的步长）遗忘过去的快慢。",
+    ),
+    "argument.epsilon": (
+        "A tiny number added before dividing by the gradients' size, so that a step never "
+        "divides by zero.",
+        "在除以梯度大小之前加上的极小数，使更新时不会除以零。",
+    ),
+    "argument.decay": (
+        "Keras 2's learning-rate decay: the rate shrinks as lr / (1 + decay x step) while "
+        "training goes on (0 keeps it constant).",
+        "Keras 2 的学习率衰减：训练过程中学习率按 lr / (1 + decay x 步数) 逐渐变小（0 表示保持不变）。",
+    ),
+    "argument.negative_slope": (
+        "The slope for negative inputs: 0 turns them into 0 (relu); a small value lets a little "
+        "through (leaky relu).",
+        "负输入的斜率：0 把它们变成 0（relu）；小的正数让一点点通过（leaky relu）。",
+    ),
+    "argument.max_value": (
+        "The largest value relu outputs (a cap, as relu6 has). 0 means None: no cap.",
+        "relu 输出的最大值（上限，relu6 的上限是 6）。0 表示 None：不设上限。",
+    ),
+    "argument.threshold": (
+        "Inputs below the threshold count as negative (they become 0, or follow negative_slope); "
+        "0 is the usual relu.",
+        "低于阈值的输入按负数处理（变成 0，或按 negative_slope 变化）；0 就是通常的 relu。",
+    ),
+    "argument.alpha": (
+        "elu: the value very negative inputs approach is -alpha.",
+        "elu：输入非常负时，输出趋近于 -alpha。",
+    ),
+    "argument.approximate": (
+        "gelu: use the faster tanh formula instead of the exact one (almost the same curve).",
+        "gelu：用更快的 tanh 近似公式代替精确公式（曲线几乎相同）。",
     ),
     # The run database (lib/runs.py), shown on /train.
     "runs.recovered": (

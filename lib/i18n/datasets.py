@@ -112,4 +112,28 @@ TEXTS = {
     "datasets.feature": ("Feature", "特征"),
     "datasets.scatter": ("{feature} against the price", "{feature} 与房价"),
     "datasets.target_histogram": ("Prices (training set)", "房价分布（训练集）"),
+    # A dataset in Keras's cache that cannot be used (`lib.datasets.DatasetError`).
+    "datasets.error.hash_mismatch": (
+        "The cached file {path} is incomplete or not the expected one (its hash is not {hash}). "
+        "Delete it and run once online, or replace it with the file from {origin}.",
+        "缓存文件 {path} 不完整或不是预期的文件（它的哈希值不是 {hash}）。请删除它后联网运行一次，"
+        "或用 {origin} 上的文件替换它。",
+    ),
+    "datasets.error.load_failed": (
+        "keras.datasets.{name}.load_data() failed ({detail}): a download cut short or a damaged "
+        "file in Keras's cache. Delete its files in {folder} and run once online.",
+        "keras.datasets.{name}.load_data() 失败（{detail}）：下载被中断，或 Keras 缓存中的文件已损坏。"
+        "请删除 {folder} 中它的文件后联网运行一次。",
+    ),
+    # The classes of the image and review datasets, as the charts and examples name them
+    # (`lib.datasets.DATASETS`' class_names, in Keras's order); Reuters's topics are its codes.
+    "datasets.classes.fashion_mnist": (
+        "T-shirt/top|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle boot",
+        "T恤/上衣|裤子|套头衫|连衣裙|外套|凉鞋|衬衫|运动鞋|包|短靴",
+    ),
+    "datasets.classes.cifar10": (
+        "airplane|automobile|bird|cat|deer|dog|frog|horse|ship|truck",
+        "飞机|汽车|鸟|猫|鹿|狗|青蛙|马|船|卡车",
+    ),
+    "datasets.classes.imdb": ("negative|positive", "负面|正面"),
 }

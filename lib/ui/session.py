@@ -18,6 +18,9 @@ from lib.ui import cache
 
 DEFAULTS = {
     "language": i18n.DEFAULT_LANGUAGE,
+    # What a classroom link set (lib.ui.classroom): {"hidden": [control names], "present": bool},
+    # taken on the session's first run.
+    "classroom": None,
     # "bundled", "uploaded", or the name of a model trained in this session.
     "model_choice": "bundled",
     # Models trained in this session: {name: SessionModel}.
@@ -93,6 +96,25 @@ def init_state():
     """Sets every session default that is missing."""
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value.copy() if isinstance(value, dict) else value)
+
+
+def take_language():
+    """The session's language: the sidebar's language widget (`lang`), which starts from the
+    link's `?lang=` on the session's first run; the URL then says it on every run, so that a
+    reload and a shared link keep it."""
+    init_state()
+    state = st.session_state
+    if LANGUAGE_WIDGET not in state:  # The session's first run.
+        given = st.query_params.get(LANGUAGE_WIDGET)
+        state[LANGUAGE_WIDGET] = given if given in i18n.LANGUAGES else state["language"]
+    state["language"] = state[LANGUAGE_WIDGET]
+    # Written by name, not bound to the widget: a bound selectbox would write its label.
+    if st.query_params.get(LANGUAGE_WIDGET) != state["language"]:
+        st.query_params[LANGUAGE_WIDGET] = state["language"]
+
+
+# The sidebar's language widget: its key is the link's parameter (`?lang=zh`).
+LANGUAGE_WIDGET = "lang"
 
 
 def translator():
@@ -220,6 +242,18 @@ def run_binding():
     if browser is None:
         return None
     return hashlib.sha256(f"{tab_id()}|{browser}".encode()).hexdigest()
+
+
+def write_link(values, owned):
+    """Writes a page's parameters into the URL: `values`, and the `owned` names not in it are
+    removed. Other parameters (the language, a classroom's) are left as they are."""
+    for name in owned:
+        if name not in values and name in st.query_params:
+            del st.query_params[name]
+    changed = {name: value for name, value in values.items()
+               if st.query_params.get(name) != value}
+    if changed:
+        st.query_params.update(changed)
 
 
 def link_query():

@@ -15,7 +15,7 @@ from lib import i18n, jobs, layer_stack, models, train_settings, training
 from lib import runs as run_records
 from lib.charts import training as train_charts
 from lib.errors import InputError
-from lib.ui import cache, session, train_state, widgets
+from lib.ui import cache, glossary, session, train_state, widgets
 
 CHART_KEYS = ("loss", "accuracy", "epoch", "train", "validation")
 
@@ -84,7 +84,8 @@ def _layer_row(stack, position, spec, t):
     for column, argument in zip(columns[2:6], layer_stack.ARGUMENTS[spec["type"]],
                                 strict=False):
         key = train_state.widget_key(f"layer_{spec['id']}_{argument.name}", spec[argument.name])
-        spec[argument.name] = widgets.argument_input(argument, column, key, t)
+        spec[argument.name] = widgets.argument_input(
+            argument, column, key, t, help=glossary.argument_tooltip(argument.name, t))
     columns[7].button("", icon=":material/arrow_upward:", key=f"train_up_{spec['id']}",
                       help=t("train.layer.up"), on_click=train_state.move_layer,
                       args=(position, -1), disabled=position == 0)
@@ -109,6 +110,7 @@ def training_settings(settings, t):
         is shown).
     """
     widget_key = train_state.widget_key
+    glossary.popover(["epoch", "batch", "validation_split", "overfitting", "learning_rate"], t)
     left, right = st.columns(2)
     optimizer = left.selectbox(t("train.optimizer"), list(models.OPTIMIZERS),
                                key=widget_key("optimizer", settings["optimizer"]))
@@ -118,19 +120,23 @@ def training_settings(settings, t):
     arguments = settings["optimizer_arguments"]
     for name, argument in models.optimizer_arguments(optimizer, **arguments).items():
         key = widget_key(f"opt_{optimizer}_{name}", arguments[name])
-        arguments[name] = widgets.argument_input(argument, left, key, t)
+        arguments[name] = widgets.argument_input(argument, left, key, t,
+                                                 help=glossary.argument_tooltip(name, t))
     left.caption(t("train.loss"))
     epochs, batch, split = (train_settings.SETTINGS[name] for name in (
         "epochs", "batch_size", "validation_split"))
     settings["epochs"] = right.number_input(t("train.epochs"), epochs.minimum, epochs.maximum,
-                                            key=widget_key("epochs", settings["epochs"]))
+                                            key=widget_key("epochs", settings["epochs"]),
+                                            help=glossary.tooltip("epoch", t))
     settings["batch_size"] = right.number_input(t("train.batch_size"), batch.minimum,
                                                 batch.maximum,
                                                 key=widget_key("batch_size",
-                                                               settings["batch_size"]))
+                                                               settings["batch_size"]),
+                                                help=glossary.tooltip("batch", t))
     settings["validation_split"] = right.slider(
         t("train.validation_split"), split.minimum, split.maximum, step=split.step,
-        key=widget_key("validation_split", settings["validation_split"]))
+        key=widget_key("validation_split", settings["validation_split"]),
+        help=glossary.tooltip("validation_split", t))
     settings["data"] = right.radio(t("train.data"), list(train_settings.DATA_CHOICES),
                                    horizontal=True, format_func=lambda s: t(f"train.data.{s}"),
                                    key=widget_key("data", settings["data"]))

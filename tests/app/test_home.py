@@ -70,7 +70,7 @@ def test_home_and_sidebar_with_the_bundled_model(language):
 
 def test_language_switch_translates_the_frame():
     app = _app("en")
-    app.selectbox(key="language").set_value("zh").run()
+    app.selectbox(key="lang").set_value("zh").run()
     assert not app.exception
     assert app.title[0].value == i18n.text("home.title", "zh")
     assert app.sidebar.selectbox[1].label == i18n.text("sidebar.model", "zh")
@@ -121,7 +121,7 @@ def test_an_uploaded_model_is_loaded_and_chosen(tmp_path):
         c.value for c in app.caption]
     assert i18n.text("home.card.none") in [info.value for info in app.info]
     # It stays chosen across a language switch (the browser test switches with the widget).
-    app.session_state["language"] = "zh"
+    app.session_state["lang"] = "zh"  # The sidebar's language widget.
     app.run()
     app.run()
     assert not app.exception
@@ -173,4 +173,5 @@ def test_names_on_the_model_card_are_shown_literally(tmp_path, language):
     shown = [m.value for m in app.markdown]
     assert t("sidebar.model.session", name="` __mine__ `") in shown
     [card_text] = [text for text in shown if "www.evil.example.npz" in text]
-    assert "npz (` www.evil.example.npz `), 90 / 10" in card_text
+    assert t("home.card.data.npz", origin="` www.evil.example.npz `", n_train=90,
+             n_test=10) in card_text

@@ -53,7 +53,7 @@ def test_a_refused_upload_is_never_tried_again(sandbox_calls):
     assert len(sandbox_calls) == 1, "a refused upload was tried again on a rerun"
     assert app.session_state["uploaded_model_file"] is None
     # The remembered reason is said in the language chosen since.
-    app.session_state["language"] = "zh"
+    app.session_state["lang"] = "zh"  # The sidebar's language widget.
     app.run()
     assert [error.value for error in app.error] == [i18n.markdown_message(refusal, "zh")]
     assert len(sandbox_calls) == 1

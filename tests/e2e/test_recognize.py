@@ -228,7 +228,7 @@ def test_legacy_h5_model_and_chinese(page, app_url, legacy_h5):
     wait_for_app(page)
     screenshot(page, "recognize-legacy-h5")
 
-    page.locator(".st-key-language").click()
+    page.locator(".st-key-lang").click()
     page.get_by_role("option", name="简体中文").click()
     wait_for_app(page)
     expect(page.get_by_role("heading", name="识别手写数字")).to_be_visible()
