@@ -19,12 +19,12 @@ st.title(t("activations.title"), anchor=False)
 st.markdown(t("activations.intro"))
 
 picks = st.multiselect(t("activations.pick"), list(explore.activations.ACTIVATIONS),
-                       default=DEFAULT_PICKS, key="activations_picks")
+                       default=DEFAULT_PICKS, key="activations_picks", bind="query-params")
 range_column, derivative_column = st.columns([3, 1], vertical_alignment="bottom")
 x_min, x_max = range_column.slider(t("activations.range"), -10.0, 10.0, (-5.0, 5.0), step=0.5,
-                                   key="activations_range")
+                                   key="activations_range", bind="query-params")
 show_derivative = derivative_column.toggle(t("activations.derivative"), True,
-                                           key="activations_derivative")
+                                           key="activations_derivative", bind="query-params")
 
 arguments = {}
 for name in picks:
@@ -69,7 +69,7 @@ st.caption(t("activations.softmax.logits"))
 temperature_column, axis_column = st.columns(2)
 temperature = temperature_column.select_slider(
     t("activations.softmax.temperature"), [0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0], value=1.0,
-    key="activations_temperature")
+    key="activations_temperature", bind="query-params")
 axis = axis_column.radio(t("activations.softmax.axis"), [-1, 0], horizontal=True,
                          key="activations_axis",
                          format_func=lambda value: t(f"activations.softmax.axis.{value}"))

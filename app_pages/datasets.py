@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib import datasets, i18n
 from lib.charts import datasets as charts
-from lib.ui import cache, session
+from lib.ui import cache, session, url_state
 
 session.init_state()
 t = session.translator()
@@ -23,10 +23,12 @@ for note in digits.notes:
     st.caption(t("datasets.mnist.why_embedded", reason=note.message(language)))
 
 controls = st.columns(3)
-split = controls[0].radio(t("datasets.split"), list(SPLITS), format_func=SPLITS.get,
-                          horizontal=True, key="datasets_mnist_split")
-per_class = controls[1].slider(t("datasets.per_class"), 5, 20, 12, key="datasets_per_class")
-seed = controls[2].number_input(t("datasets.seed"), 0, 9999, 0, key="datasets_seed")
+split = url_state.choice(controls[0].radio, t("datasets.split"), list(SPLITS),
+                         "datasets_mnist_split", format_func=SPLITS.get, horizontal=True)
+per_class = controls[1].slider(t("datasets.per_class"), 5, 20, 12,
+                               key="datasets_per_class", bind="query-params")
+seed = controls[2].number_input(t("datasets.seed"), 0, 9999, 0,
+                                key="datasets_seed", bind="query-params")
 views = cache.mnist_views(per_class=per_class, seed=seed)
 st.plotly_chart(charts.image_grid(views["examples"][split], DIGITS,
                                   title=t("datasets.mnist.grid", split=SPLITS[split])),
@@ -68,8 +70,8 @@ st.dataframe(pd.DataFrame({
 }), hide_index=True)
 
 others = [name for name in datasets.DATASETS if name != "mnist"]
-name = st.selectbox(t("datasets.choose"), others, key="datasets_choice",
-                    format_func=lambda key: t(f"datasets.name.{key}"))
+name = url_state.choice(st.selectbox, t("datasets.choose"), others, "datasets_choice",
+                        format_func=lambda key: t(f"datasets.name.{key}"))
 status = states[name]
 if status.state == "offline":
     st.warning(t("datasets.offline", name=name), icon=":material/cloud_off:")

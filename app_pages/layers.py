@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib import explore
 from lib.charts import explore as charts
-from lib.ui import cache, glossary, session, widgets
+from lib.ui import cache, glossary, session, url_state, widgets
 
 session.init_state()
 t = session.translator()
@@ -19,17 +19,18 @@ st.markdown(t("layers.intro"))
 drawn = st.session_state["recognize_last_digit"]
 source_column, label_column, type_column = st.columns(3)
 sources = ["test", "drawn"] if drawn is not None else ["test"]
-source = source_column.radio(t("layers.digit.source"), sources, horizontal=True,
-                             key="layers_digit_source",
-                             format_func=lambda value: t(f"layers.digit.{value}"))
+source = url_state.choice(source_column.radio, t("layers.digit.source"), sources,
+                          "layers_digit_source", horizontal=True,
+                          format_func=lambda value: t(f"layers.digit.{value}"))
 if source == "drawn":
     digit = drawn
     digit_key = hashlib.sha256(drawn.tobytes()).hexdigest()
 else:
-    label = label_column.selectbox(t("layers.digit"), range(10), index=7, key="layers_digit")
+    label = label_column.selectbox(t("layers.digit"), range(10), index=7,
+                                   key="layers_digit", bind="query-params")
     digit, digit_key = cache.explore_test_digit(label), f"test-{label}"
 layer_type = type_column.selectbox(t("layers.type"), list(explore.layers.LAYERS), index=1,
-                                   key="layers_type")
+                                   key="layers_type", bind="query-params")
 
 st.subheader(t("layers.arguments"), anchor=False)
 specification = explore.layers.LAYERS[layer_type]
@@ -41,7 +42,7 @@ arguments = {argument.name: widgets.argument_input(
 seed = 0
 if layer_type in ("Dense", "Conv2D"):
     seed = columns[len(specification) % 4].number_input(t("layers.seed"), 0, 9999, 0,
-                                                        key="layers_seed")
+                                                        key="layers_seed", bind="query-params")
 st.info(t(f"layers.what.{layer_type}"), icon=":material/school:")
 
 try:

@@ -166,7 +166,6 @@ def explore_path(surface, optimizer, steps, arguments):
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _explore_full_path(surface, optimizer, arguments):
-
     return explore.optimizers.optimizer_path(surface, optimizer,
                                              steps=explore.optimizers.MAX_STEPS,
                                              **dict(arguments))

@@ -16,7 +16,7 @@ from lib.charts import digits as charts
 from lib.charts import explore as explore_charts
 from lib.charts import inspect as figures
 from lib.errors import InputError
-from lib.ui import cache, glossary, widgets
+from lib.ui import cache, classroom, glossary, url_state, widgets
 
 SOURCES = ["drawn", "draw", "upload", "test"]
 TEST_MODES = ["any", "class", "mistake"]
@@ -31,8 +31,10 @@ def follow_recognize():
     visit starts on it, or on the test digits when there is none."""
     state = st.session_state
     drawn = state["recognize_last_digit"]
-    if state["inside_source"] is None:
-        state["inside_source"] = "drawn" if drawn is not None else "test"
+    if state["inside_source"] is None:  # The first visit: from the link, if it says.
+        url_state.take("inside_test_mode", TEST_MODES)
+        if not url_state.take("inside_source", SOURCES):
+            state["inside_source"] = "drawn" if drawn is not None else "test"
     drawing = None if drawn is None else hashlib.sha256(drawn.tobytes()).hexdigest()
     if drawing != state["inside_seen_drawing"]:
         state["inside_seen_drawing"] = drawing
@@ -67,9 +69,10 @@ def pick_input(active, digits, t):
         true digit for a test digit (else `None`).
     """
     language = st.session_state["language"]
-    # Labels are translated, so the choice is kept by option, not by label.
-    st.segmented_control(t("inside.source"), SOURCES, required=True, key="inside_source",
-                         format_func=lambda option: t(f"inside.source.{option}"))
+    # Labels are translated: the link keeps the option's name (lib.ui.url_state).
+    if not classroom.hidden("inside.source"):
+        url_state.choice(st.segmented_control, t("inside.source"), SOURCES, "inside_source",
+                         required=True, format_func=lambda option: t(f"inside.source.{option}"))
     source = st.session_state["inside_source"]
     if source == "drawn":
         image = st.session_state["recognize_last_digit"]
@@ -111,9 +114,9 @@ def _pick_test_digit(active, digits, t):
     """Any test digit by index, the n-th of a class, or one of the model's mistakes."""
     language = st.session_state["language"]
     mode_column, choice_column, extra_column = st.columns([2, 2, 1], vertical_alignment="bottom")
-    mode = mode_column.segmented_control(t("inside.test.mode"), TEST_MODES, required=True,
-                                         key="inside_test_mode",
-                                         format_func=lambda option: t(f"inside.test.{option}"))
+    mode = url_state.choice(mode_column.segmented_control, t("inside.test.mode"), TEST_MODES,
+                            "inside_test_mode", required=True,
+                            format_func=lambda option: t(f"inside.test.{option}"))
     count = len(digits.y_test)
     st.session_state["inside_test_index"] = min(int(st.session_state["inside_test_index"]),
                                                 count - 1)
@@ -122,9 +125,10 @@ def _pick_test_digit(active, digits, t):
                             key="inside_random", on_click=lambda: inspect_test_digit(
                                 np.random.default_rng().integers(count)))
         return choice_column.number_input(t("inside.test.index", last=count - 1), 0, count - 1,
-                                          key="inside_test_index")
+                                          key="inside_test_index", bind="query-params")
     if mode == "class":
-        digit = choice_column.selectbox(t("inside.test.digit"), range(10), key="inside_digit")
+        digit = choice_column.selectbox(t("inside.test.digit"), range(10),
+                                        key="inside_digit", bind="query-params")
         of_class = np.flatnonzero(digits.y_test == digit)
         nth = extra_column.number_input(t("inside.test.nth"), 1, len(of_class), 1,
                                         key=f"inside_nth_{digit}")  # Classes differ in size.
@@ -160,6 +164,7 @@ def prediction(outputs, image, label, t):
 def layers_tab(outputs, t):
     """A table of the layers, and each layer's output for the input."""
     st.markdown(t("inside.layers.explain"))
+    glossary.popover(["feature_map"], t)
     glossary.popover(["feature_map"], t)
     if outputs is None:
         st.info(t("inside.needs_input"), icon=":material/arrow_upward:")
@@ -229,6 +234,7 @@ def filters_tab(active, outputs, t):
 def why_tab(active, image, t):
     """Saliency, the signed gradient and Grad-CAM of a chosen class for the input."""
     st.markdown(t("inside.why.explain"))
+    glossary.popover(["saliency"], t)
     glossary.popover(["saliency"], t)
     if image is None:
         st.info(t("inside.needs_input"), icon=":material/arrow_upward:")

@@ -15,7 +15,7 @@ from lib import i18n, jobs, layer_stack, models, train_settings, training
 from lib import runs as run_records
 from lib.charts import training as train_charts
 from lib.errors import InputError
-from lib.ui import cache, glossary, session, train_state, widgets
+from lib.ui import cache, classroom, glossary, session, train_state, widgets
 
 CHART_KEYS = ("loss", "accuracy", "epoch", "train", "validation")
 
@@ -43,7 +43,9 @@ def layer_editor(stack, t):
                  on_change=train_state.choose_preset)
     # Each row's shape and parameters are worked out once every widget has written its value
     # into the stack, so that they count this edit, not the one before.
-    captions = [_layer_row(stack, position, spec, t) for position, spec in enumerate(stack)]
+    editable = not classroom.hidden("train.layers")  # A classroom link may fix the stack.
+    captions = [_layer_row(stack, position, spec, t) if editable
+                else _fixed_layer_row(position, spec) for position, spec in enumerate(stack)]
     rows, problem = layer_stack.summarize_partial(stack)
     for position, caption in enumerate(captions):
         if position < len(rows):
@@ -51,11 +53,12 @@ def layer_editor(stack, t):
                               params=f"{rows[position]['parameters']:,}"))
         elif problem is not None and problem.index == position + 1:
             caption.caption(":red[:material/error:]")
-    kind, add = st.columns([3, 1], vertical_alignment="bottom")
-    kind.selectbox(t("train.layer.type"), list(layer_stack.LAYER_TYPES),
-                   key=train_state.widget_key("new_layer", "Dense"))
-    add.button(t("train.layer.add"), icon=":material/add:", key="train_add",
-               on_click=train_state.add_layer)
+    if editable:
+        kind, add = st.columns([3, 1], vertical_alignment="bottom")
+        kind.selectbox(t("train.layer.type"), list(layer_stack.LAYER_TYPES),
+                       key=train_state.widget_key("new_layer", "Dense"))
+        add.button(t("train.layer.add"), icon=":material/add:", key="train_add",
+                   on_click=train_state.add_layer)
 
     cost = None
     if problem is None:
@@ -73,6 +76,14 @@ def layer_editor(stack, t):
                               layer_stack.CODE_STYLES, strict=True):
             tab.code(layer_stack.keras_code(stack, style), language="python")
     return None, cost
+
+
+def _fixed_layer_row(position, spec):
+    """One layer as text (a classroom link fixed the stack); returns its caption's slot."""
+    number, layer, caption = st.columns([0.3, 5.3, 2.55], vertical_alignment="bottom")
+    number.markdown(f"**{position + 1}**")
+    layer.markdown(f"`{layer_stack.describe(spec)}`")
+    return caption.empty()
 
 
 def _layer_row(stack, position, spec, t):
@@ -112,16 +123,13 @@ def training_settings(settings, t):
     widget_key = train_state.widget_key
     glossary.popover(["epoch", "batch", "validation_split", "overfitting", "learning_rate"], t)
     left, right = st.columns(2)
-    optimizer = left.selectbox(t("train.optimizer"), list(models.OPTIMIZERS),
-                               key=widget_key("optimizer", settings["optimizer"]))
-    if optimizer != settings["optimizer"]:
-        settings["optimizer"] = optimizer
-        settings["optimizer_arguments"] = train_settings.optimizer_defaults(optimizer)
-    arguments = settings["optimizer_arguments"]
-    for name, argument in models.optimizer_arguments(optimizer, **arguments).items():
-        key = widget_key(f"opt_{optimizer}_{name}", arguments[name])
-        arguments[name] = widgets.argument_input(argument, left, key, t,
-                                                 help=glossary.argument_tooltip(name, t))
+    if classroom.hidden("train.optimizer"):  # A classroom link fixed it.
+        left.caption(t("classroom.fixed", what=t("train.optimizer"), value=", ".join(
+            [settings["optimizer"], *(f"{name}={value:g}" if not isinstance(value, bool)
+                                      else f"{name}={value}" for name, value in
+                                      settings["optimizer_arguments"].items())])))
+    else:
+        _optimizer_widgets(settings, left, t)
     left.caption(t("train.loss"))
     epochs, batch, split = (train_settings.SETTINGS[name] for name in (
         "epochs", "batch_size", "validation_split"))
@@ -137,9 +145,10 @@ def training_settings(settings, t):
         t("train.validation_split"), split.minimum, split.maximum, step=split.step,
         key=widget_key("validation_split", settings["validation_split"]),
         help=glossary.tooltip("validation_split", t))
-    settings["data"] = right.radio(t("train.data"), list(train_settings.DATA_CHOICES),
-                                   horizontal=True, format_func=lambda s: t(f"train.data.{s}"),
-                                   key=widget_key("data", settings["data"]))
+    if not classroom.hidden("train.data"):  # Else the link's choice stays.
+        settings["data"] = right.radio(
+            t("train.data"), list(train_settings.DATA_CHOICES), horizontal=True,
+            format_func=lambda s: t(f"train.data.{s}"), key=widget_key("data", settings["data"]))
     mnist = _training_digits(settings["data"], right, t)
     if mnist is not None:
         right.caption(t(f"data.source.{mnist.source}", **mnist.describe()))
@@ -150,6 +159,21 @@ def training_settings(settings, t):
     settings["augment"] = right.toggle(t("train.augment"), key=widget_key(
         "augment", settings["augment"]), help=t("train.augment_help"))
     return mnist
+
+
+def _optimizer_widgets(settings, left, t):
+    """The optimizer and its arguments in column `left`, each starting from the settings."""
+    widget_key = train_state.widget_key
+    optimizer = left.selectbox(t("train.optimizer"), list(models.OPTIMIZERS),
+                               key=widget_key("optimizer", settings["optimizer"]))
+    if optimizer != settings["optimizer"]:
+        settings["optimizer"] = optimizer
+        settings["optimizer_arguments"] = train_settings.optimizer_defaults(optimizer)
+    arguments = settings["optimizer_arguments"]
+    for name, argument in models.optimizer_arguments(optimizer, **arguments).items():
+        key = widget_key(f"opt_{optimizer}_{name}", arguments[name])
+        arguments[name] = widgets.argument_input(argument, left, key, t,
+                                                 help=glossary.argument_tooltip(name, t))
 
 
 def _training_digits(source, column, t):
