@@ -165,7 +165,6 @@ def layers_tab(outputs, t):
     """A table of the layers, and each layer's output for the input."""
     st.markdown(t("inside.layers.explain"))
     glossary.popover(["feature_map"], t)
-    glossary.popover(["feature_map"], t)
     if outputs is None:
         st.info(t("inside.needs_input"), icon=":material/arrow_upward:")
         return
@@ -234,7 +233,6 @@ def filters_tab(active, outputs, t):
 def why_tab(active, image, t):
     """Saliency, the signed gradient and Grad-CAM of a chosen class for the input."""
     st.markdown(t("inside.why.explain"))
-    glossary.popover(["saliency"], t)
     glossary.popover(["saliency"], t)
     if image is None:
         st.info(t("inside.needs_input"), icon=":material/arrow_upward:")
