@@ -84,7 +84,7 @@ def test_optimizers_page_in_chinese(page, app_url):
     page.goto(f"{app_url}/optimizers")
     wait_for_app(page)
     chart(page, "optimizers_contour")
-    choose(page, "language", "简体中文")
+    choose(page, "lang", "简体中文")
     expect(page.get_by_role("heading", name="优化器", exact=True)).to_be_visible()
     chart(page, "optimizers_contour")
     screenshot(page, "explore-optimizers")
