@@ -80,33 +80,44 @@ def layer_editor(stack, t):
 
 def _fixed_layer_row(position, spec):
     """One layer as text (a classroom link fixed the stack); returns its caption's slot."""
-    number, layer, caption = st.columns([0.3, 5.3, 2.55], vertical_alignment="bottom")
-    number.markdown(f"**{position + 1}**")
-    layer.markdown(f"`{layer_stack.describe(spec)}`")
-    return caption.empty()
+    row = st.container(border=True, horizontal=True, vertical_alignment="center", gap="small")
+    row.markdown(f"**{position + 1}** `{layer_stack.describe(spec)}`", width=360)
+    return row.container().empty()
+
+
+# A layer's widgets, in pixels: they keep this width and wrap onto another line when the page is
+# narrower (a 1024 px projector with the sidebar open), rather than squeezing "softmax" to "sof".
+ARGUMENT_WIDTH = 130
 
 
 def _layer_row(stack, position, spec, t):
-    """One layer's widgets and buttons; returns the empty slot for its shape and parameters."""
-    columns = st.columns([0.3, 1.3, 1, 1, 1, 1, 1.5, 0.35, 0.35, 0.35],
-                         vertical_alignment="bottom")
-    columns[0].markdown(f"**{position + 1}**")
-    columns[1].markdown(f"`{spec['type']}`")
-    for column, argument in zip(columns[2:6], layer_stack.ARGUMENTS[spec["type"]],
-                                strict=False):
-        key = train_state.widget_key(f"layer_{spec['id']}_{argument.name}", spec[argument.name])
-        spec[argument.name] = widgets.argument_input(
-            argument, column, key, t, help=glossary.argument_tooltip(argument.name, t))
-    columns[7].button("", icon=":material/arrow_upward:", key=f"train_up_{spec['id']}",
-                      help=t("train.layer.up"), on_click=train_state.move_layer,
-                      args=(position, -1), disabled=position == 0)
-    columns[8].button("", icon=":material/arrow_downward:", key=f"train_down_{spec['id']}",
-                      help=t("train.layer.down"), on_click=train_state.move_layer,
-                      args=(position, 1), disabled=position == len(stack) - 1)
-    columns[9].button("", icon=":material/delete:", key=f"train_remove_{spec['id']}",
-                      help=t("train.layer.remove"), on_click=train_state.remove_layer,
-                      args=(position,))
-    return columns[6].empty()
+    """One layer: its number, type, shape and buttons on one line, its arguments below them.
+
+    Returns:
+        The empty slot for its shape and parameters.
+    """
+    layer = st.container(border=True, gap="small")
+    head = layer.container(horizontal=True, vertical_alignment="center", gap="small")
+    head.markdown(f"**{position + 1}** `{spec['type']}`", width=180)
+    shape = head.container().empty()
+    head.button("", icon=":material/arrow_upward:", key=f"train_up_{spec['id']}",
+                help=t("train.layer.up"), on_click=train_state.move_layer,
+                args=(position, -1), disabled=position == 0)
+    head.button("", icon=":material/arrow_downward:", key=f"train_down_{spec['id']}",
+                help=t("train.layer.down"), on_click=train_state.move_layer,
+                args=(position, 1), disabled=position == len(stack) - 1)
+    head.button("", icon=":material/delete:", key=f"train_remove_{spec['id']}",
+                help=t("train.layer.remove"), on_click=train_state.remove_layer,
+                args=(position,))
+    if layer_stack.ARGUMENTS[spec["type"]]:
+        arguments = layer.container(horizontal=True, vertical_alignment="bottom", gap="small")
+        for argument in layer_stack.ARGUMENTS[spec["type"]]:
+            key = train_state.widget_key(f"layer_{spec['id']}_{argument.name}",
+                                         spec[argument.name])
+            spec[argument.name] = widgets.argument_input(
+                argument, arguments.container(width=ARGUMENT_WIDTH), key, t,
+                help=glossary.argument_tooltip(argument.name, t))
+    return shape
 
 
 def training_settings(settings, t):
