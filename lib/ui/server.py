@@ -3,6 +3,7 @@
 See `prepare_server`.
 """
 
+import atexit
 import contextlib
 import gc
 import logging
@@ -11,13 +12,17 @@ import threading
 
 import keras
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib import sandbox
 from lib.ui import cache
 
 # What a page computes on its first visit and is the same for everyone, computed in the
-# background after the first run. Niced: a student's own run comes first.
+# background once the run that started the server has finished (at most this long after it
+# started), niced: a student's own run comes first.
 WARM_NICENESS = 10
+FIRST_RUN_SECONDS = 60
+_stop_warming = threading.Event()
 
 
 @st.cache_resource(show_spinner=False)
@@ -47,7 +52,9 @@ def prepare_server():
     Then a background thread (`warm`) computes what pages show on their first visit and is
     the same for every student, so that nobody waits for it later: /optimizers' surfaces and
     paths from their defaults, and /inside's test-set statistics and filter pattern for the
-    bundled model (seconds).
+    bundled model (seconds). It starts once the script run that called this has finished
+    (Streamlit runs each session's script runs in a thread that ends when they do), so that
+    the first page is not slowed by it.
 
     Returns:
         The warming thread (tests join it).
@@ -56,22 +63,33 @@ def prepare_server():
     cache.bundled_model()
     gc.freeze()
     keras.backend.clear_session = _keep_keras_state
-    thread = threading.Thread(target=warm, name="digitlab-warm", daemon=True)
+    first_run = threading.current_thread() if get_script_run_ctx(suppress_warning=True) else None
+    thread = threading.Thread(target=warm, args=(first_run,), name="digitlab-warm", daemon=True)
     thread.start()
+    # A daemon thread stopped mid-TensorFlow at exit can crash the interpreter: it finishes
+    # the step it is in.
+    atexit.register(lambda: (_stop_warming.set(), thread.join(timeout=60)))
     return thread
 
 
-def warm():
+def warm(after=None):
     """Fills the caches that first visits of /optimizers and /inside read (see `prepare_server`).
+
+    Args:
+        after: A thread to wait for first (at most `FIRST_RUN_SECONDS`), or `None`.
 
     A failure is logged, never raised: the page then computes the same itself.
     """
+    if after is not None:
+        after.join(timeout=FIRST_RUN_SECONDS)
     # A Linux thread has a priority of its own; elsewhere the thread keeps the process's.
     with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WARM_NICENESS)
     # The cheap first: /optimizers' paths take a second or two, /inside's statistics longer.
     for name, step in (("/optimizers", cache.explore_warm_optimizers),
                        ("/inside", _warm_inside)):
+        if _stop_warming.is_set():
+            return
         try:
             step()
         except Exception:

@@ -69,3 +69,34 @@ def test_first_visit_of_inside_finds_what_the_server_warmed():
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().endswith("ok")
+
+
+ORDER = """
+import threading, time
+from lib.ui import server
+
+events = []
+
+def optimizers():
+    events.append(("optimizers", time.monotonic()))
+    raise RuntimeError("a step that fails")
+
+server.cache.explore_warm_optimizers = optimizers
+server._warm_inside = lambda: events.append(("inside", time.monotonic()))
+first_run = threading.Thread(target=time.sleep, args=(0.5,))
+first_run.start()
+started = time.monotonic()
+server.warm(first_run)
+# After the first run, the cheap step first; a failing step is logged and the next one runs.
+assert [name for name, _ in events] == ["optimizers", "inside"], events
+assert events[0][1] - started >= 0.45, events[0][1] - started
+print("ok")
+"""
+
+
+def test_warming_waits_for_the_first_run_and_survives_a_failing_step():
+    result = subprocess.run([sys.executable, "-c", ORDER], cwd=ROOT, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Warming /optimizers failed" in result.stderr
+    assert result.stdout.strip().endswith("ok")
