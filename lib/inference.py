@@ -60,7 +60,7 @@ class _CompiledModel:
             return [tf.TensorSpec((batch_size, *input_shape), tf.float32)]
 
         self.input_shape = input_shape
-        self.ends_in_softmax = _ends_in_softmax(model)
+        self.ends_in_softmax = ends_in_softmax(model)
         self.chunk_size = chunk_size(model)
         self.lock = threading.Lock()
         # Traced on first use, with `lock` held: tracing a new model (a run that just
@@ -95,7 +95,8 @@ def chunk_size(model):
     return int(max(1, min(BATCH_SIZE, MAX_CALL_BYTES // (4 * per_image))))
 
 
-def _ends_in_softmax(model):
+def ends_in_softmax(model):
+    """Whether `model`'s outputs are probabilities already (a softmax last), not logits."""
     last = model.layers[-1]
     activation = getattr(last, "activation", None)
     return isinstance(last, keras.layers.Softmax) or activation is keras.activations.softmax

@@ -98,6 +98,27 @@ TEXTS = {
         "Expected a model for 28 x 28 x 1 digit images. Received a model whose input is {shape}.",
         "需要输入为 28 x 28 x 1 数字图片的模型。收到的模型输入为 {shape}。",
     ),
+    "error.teach_no_examples": (
+        "Expected at least one example with its digit to teach the model. Received none: "
+        "correct a few predictions first (or name files like num3.png).",
+        "教模型至少需要一个标明了数字的例子。现在一个也没有：先纠正几次识别结果"
+        "（或把文件命名为 num3.png 这样的名字）。",
+    ),
+    "error.teach_too_many": (
+        "Expected at most {limit:,} examples. Received {count:,}: remove some first.",
+        "最多只能有 {limit:,} 个例子，现在有 {count:,} 个：请先删掉一些。",
+    ),
+    "error.teach_input": (
+        "This model cannot be taught with 28 x 28 digits: it takes {input} and returns "
+        "{output}, where a digit model takes (None, 28, 28, 1) and returns (None, 10).",
+        "无法用 28 x 28 的数字教这个模型：它的输入是 {input}，输出是 {output}；"
+        "数字模型的输入应为 (None, 28, 28, 1)，输出为 (None, 10)。",
+    ),
+    "error.teach_no_trainable": (
+        "This model has no weights left to train once its convolutions are frozen, so "
+        "fine-tuning cannot change it. Choose another model in the sidebar.",
+        "冻结卷积层之后，这个模型没有可以训练的权重，微调无法改变它。请在侧边栏选择别的模型。",
+    ),
     "error.model_output_shape": (
         "Expected a model with 10 outputs (one per digit). Received a model whose output is "
         "{shape}.",
