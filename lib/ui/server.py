@@ -14,7 +14,7 @@ import keras
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lib import sandbox
+from lib import inspection, sandbox
 from lib.ui import cache
 
 # What a page computes on its first visit and is the same for everyone, computed in the
@@ -51,10 +51,11 @@ def prepare_server():
 
     Then a background thread (`warm`) computes what pages show on their first visit and is
     the same for every student, so that nobody waits for it later: /optimizers' surfaces and
-    paths from their defaults, and /inside's test-set statistics and filter pattern for the
-    bundled model (seconds). It starts once the script run that called this has finished
-    (Streamlit runs each session's script runs in a thread that ends when they do), so that
-    the first page is not slowed by it.
+    paths from their defaults, and /inside's test-set statistics, filter pattern and traced
+    functions (layer outputs, saliency and Grad-CAM) for the bundled model (seconds). It
+    starts once the script run that called this has finished (Streamlit runs each session's
+    script runs in a thread that ends when they do), so that the first page is not slowed by
+    it.
 
     Returns:
         The warming thread (tests join it).
@@ -100,15 +101,18 @@ def warm(after=None):
 
 def _warm_inside():
     """What /inside computes for the bundled model on its first visit, with the page's keys
-    (`lib.ui.inside_views`: the test split's name, the second convolution's first filter)."""
-    from lib import inspection
-
+    (`lib.ui.inside_views`: the test split's name, the second convolution's first filter), and
+    the functions its views of any digit trace once per model (layer outputs, saliency and
+    Grad-CAM of the predicted class at the default layer)."""
     model = cache.bundled_model()
     digits = cache.mnist()
     cache.inside_test_statistics("bundled", f"{digits.source}-{len(digits.y_test)}", model)
     names = inspection.conv_layer_names(model)
     if names:
         cache.inside_filter_pattern("bundled", names[min(1, len(names) - 1)], 0, model)
+    image = digits.x_test[0].astype("float32") / 255.0
+    inspection.layer_outputs(model, image)
+    inspection.explain(model, image)
 
 
 def _keep_keras_state(free_memory=True):

@@ -1,5 +1,5 @@
 """`lib.ui.server.prepare_server`: what Streamlit does after every script run costs next to nothing,
-and a first visit of /inside finds its figures computed.
+and a first visit of /inside finds its figures computed and its functions traced.
 
 Run in a fresh interpreter: it changes the process (frozen objects, Keras's clear_session).
 """
@@ -43,9 +43,13 @@ WARMED = """
 import pathlib
 from streamlit.testing.v1 import AppTest
 from lib import inspection
-from lib.ui import server
+from lib.ui import cache, server
 
 server.prepare_server().join()
+# The functions /inside's views of a digit trace once per model are traced already...
+model = cache.bundled_model()
+traced = set(inspection._inspector(model).functions)
+assert {"layers", f"explain/{inspection.default_grad_cam_layer(model)}"} <= traced, traced
 computed = []
 for name in ("test_statistics", "filter_pattern"):
     def counting(*args, _real=getattr(inspection, name), _name=name, **kwargs):
@@ -57,6 +61,8 @@ app.session_state["language"] = "en"
 app.run()
 assert not app.exception, [exception.value for exception in app.exception]
 assert app.metric and computed == [], computed
+# ...and the page's first visit traces nothing more.
+assert set(inspection._inspector(model).functions) == traced, traced
 print("ok")
 """
 
