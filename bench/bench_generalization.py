@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from lib import data, generalization, inference, models, training  # noqa: E402
-from tests.digit_images import KINDS  # noqa: E402
+from lib.picture_kinds import KINDS  # noqa: E402
 
 # The model bundled before this benchmark existed (trained on the embedded MNIST alone).
 PREVIOUS_MODEL = ("91cc00ee476efe483c26110de7afe9ca7c6fcd19", "models/mnist_cnn.keras")

@@ -3,7 +3,7 @@
     python bench/bench_preprocess_kinds.py [--digits 200] [--before REF]
 
 Held-out embedded test digits are turned into each kind of picture (see
-`tests/digit_images.py`), then read two ways: `lib.preprocess.to_mnist`, and,
+`lib/picture_kinds.py`), then read two ways: `lib.preprocess.to_mnist`, and,
 as the baseline, the tutorial's way (grayscale, resize to 28 x 28, invert,
 /255). Also the time `to_mnist` takes per picture (median). `--before REF` also
 reads the same `to_mnist` inputs with the bundled model of git commit REF (e.g.
@@ -29,7 +29,7 @@ import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from lib import data, inference, model_files, models, preprocess  # noqa: E402
-from tests.digit_images import KINDS  # noqa: E402
+from lib.picture_kinds import KINDS  # noqa: E402
 
 
 def tutorial_way(picture):

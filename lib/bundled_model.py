@@ -36,6 +36,7 @@ from lib import (  # noqa: E402
     data,
     font_digits,
     models,
+    picture_kinds,
     preprocess,
     registry,
     synthetic_digits,
@@ -60,7 +61,7 @@ MIXES = {
     "2xmnist+fonts+strokes": ("mnist", "mnist", "fonts", "strokes"),
 }
 # A validation-only source: the MNIST validation digits made into each kind of picture of
-# `tests/digit_images.py` (the renderers `bench/bench_preprocess_kinds.py` uses, here on
+# `lib/picture_kinds.py` (the renderers `bench/bench_preprocess_kinds.py` uses, here on
 # training data, never on test digits) and read through `to_mnist`.
 MNIST_KINDS = "mnist_kinds"
 KINDS_SEED = SPLIT_SEED
@@ -154,7 +155,7 @@ def make_sources(mnist, kinds=False):
 def make_kinds_source(mnist_source, seed=KINDS_SEED):
     """The MNIST validation digits as each kind of picture people upload, for validation only.
 
-    Each of `tests/digit_images.py`'s `KINDS` (canvas stroke, black on white,
+    Each of `lib/picture_kinds.py`'s `KINDS` (canvas stroke, black on white,
     phone photo, hairline pen, fat marker, small in a corner, palette GIF,
     16-bit PNG, CMYK JPEG, grey with alpha) is made of every validation digit
     of `mnist_source`, then read through `to_mnist`, as the app reads uploads.
@@ -167,13 +168,9 @@ def make_kinds_source(mnist_source, seed=KINDS_SEED):
         A `Source` with no training digits; its validation digits are uint8
         `(kinds * n, 28, 28)`, kind after kind, and `kinds` names each one's kind.
     """
-    # The renderers live with the tests (the per-kind benchmark shares them); only `choose`
-    # needs them, so a rebuild does not.
-    from tests.digit_images import KINDS
-
     rng = np.random.default_rng(seed)
     images, labels, kinds = [], [], []
-    for kind, make in KINDS.items():
+    for kind, make in picture_kinds.KINDS.items():
         images += [preprocess.to_mnist(make(digit, rng)) for digit in mnist_source.x_val]
         labels.append(mnist_source.y_val)
         kinds += [kind] * len(mnist_source.y_val)

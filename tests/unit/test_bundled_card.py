@@ -14,6 +14,7 @@ import pytest
 from scipy import stats
 
 from lib import bundled_model, font_digits, generalization, models, synthetic_digits
+from lib.picture_kinds import KINDS
 
 pytestmark = pytest.mark.slow
 
@@ -103,8 +104,6 @@ def test_fit_trains_the_tutorial_cnn_on_the_mix_and_validates_on_every_source(mn
 
 
 def test_the_last_round_reads_the_mnist_validation_digits_as_every_kind_of_picture(mnist):
-    from tests.digit_images import KINDS
-
     validation = bundled_model.Source(mnist.x_train[:0], mnist.y_train[:0],
                                       mnist.x_train[:6], mnist.y_train[:6])
     kinds = bundled_model.make_kinds_source(validation)

@@ -9,7 +9,7 @@ from scipy import ndimage
 
 from lib import inference, preprocess
 from lib.errors import InputError
-from tests.digit_images import KINDS
+from lib.picture_kinds import KINDS
 from tests.unit.test_hostile_batches import digit_jpeg, jpeg_declaring
 
 

@@ -5,6 +5,10 @@ and a seeded `numpy.random.Generator`, and returns encoded image bytes or a
 `PIL.Image`: a canvas stroke in the alpha channel, a black-on-white scan, a
 phone photo of paper under uneven light, a hairline pen, a fat marker, a small
 digit in a corner of a large picture, and unusual image modes.
+
+`bench/bench_preprocess_kinds.py` measures the preprocessing on them, and the bundled model's
+validation (`lib.bundled_model.choose`) reads MNIST's validation digits through them.
+`lib.digit_pictures` is their counterpart for the stroke generator's ink (the styles set).
 """
 
 import io
