@@ -12,14 +12,14 @@ st.title(t("home.title"), anchor=False)
 st.markdown(t("home.intro"))
 
 st.subheader(t("home.path"), anchor=False)
-# (step, page, icon): the lesson's order through the lab. Step 5 says what /recognize does today;
-# when its corrections can fine-tune a copy of the model (issue 17), it becomes "teach it".
+# (step, page, icon): the lesson's order through the lab. Step 5 is "teach it": /recognize's
+# corrections fine-tune a copy of the model on the student's handwriting (issue 17).
 PATH = [
     ("draw", "app_pages/recognize.py", ":material/draw:"),
     ("saw", "app_pages/recognize.py", ":material/visibility:"),
     ("inside", "app_pages/inside.py", ":material/biotech:"),
     ("train", "app_pages/train.py", ":material/model_training:"),
-    ("handwriting", "app_pages/recognize.py", ":material/fact_check:"),
+    ("handwriting", "app_pages/recognize.py", ":material/school:"),
 ]
 for step, page, icon in PATH:
     link, what = st.columns([1.6, 4], vertical_alignment="center")

@@ -550,3 +550,58 @@ def test_statistics(model, images, labels, map_points=MAP_POINTS, seed=0):
         explained_variance=explained,
         map_layer=penultimate.name,
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class WeightChange:
+    """How much fine-tuning moved one layer's weights.
+
+    Attributes:
+        name: The layer's name, e.g. `"dense"`.
+        class_name: Its class, e.g. `"Dense"`.
+        params: Its parameter count.
+        relative_change: `||after - before|| / ||before||` over all its weights (kernel and
+            bias together): 0.0 for a layer left as it was, 0.01 for one moved by 1%.
+    """
+
+    name: str
+    class_name: str
+    params: int
+    relative_change: float
+
+
+def weight_changes(before, after):
+    """Each layer's relative weight change from `before` to `after`, a copy of it trained on.
+
+    A taught model (`lib.teach`) is a clone of the model it was taught from, trained further:
+    this says which layers learned the writer's hand (the dense ones) and which stayed as they
+    were (the frozen convolutions). `before` is only read; hold `inference.model_lock(before)`
+    around the call if other threads use it.
+
+    Args:
+        before: The Keras model as it was.
+        after: The same architecture with other weights (`keras.models.clone_model`'s).
+
+    Returns:
+        A list of `WeightChange`, one per layer with weights, in the model's order.
+
+    Raises:
+        ValueError: if the two models do not have the same layers and weight shapes.
+    """
+    layers_before = [layer for layer in before.layers if layer.weights]
+    layers_after = [layer for layer in after.layers if layer.weights]
+    shapes = [[tuple(weight.shape) for weight in layer.weights] for layer in layers_before]
+    if shapes != [[tuple(weight.shape) for weight in layer.weights] for layer in layers_after]:
+        raise ValueError("Expected two models with the same layers and weight shapes (a model "
+                         "and a clone of it). Received models whose weights differ in shape.")
+    changes = []
+    for old, new in zip(layers_before, layers_after, strict=True):
+        moved = size = 0.0
+        for old_weight, new_weight in zip(old.get_weights(), new.get_weights(), strict=True):
+            old_weight = np.asarray(old_weight, np.float64)
+            moved += float(np.sum((np.asarray(new_weight, np.float64) - old_weight) ** 2))
+            size += float(np.sum(old_weight ** 2))
+        relative = np.sqrt(moved / size) if size else (0.0 if not moved else float("inf"))
+        changes.append(WeightChange(old.name, type(old).__name__, int(old.count_params()),
+                                    float(relative)))
+    return changes

@@ -20,6 +20,7 @@ from lib.i18n import (
     layers,
     optimizers,
     recognize,
+    teach,
     train,
 )
 
@@ -27,8 +28,8 @@ LANGUAGES = {"en": "English", "zh": "简体中文"}
 DEFAULT_LANGUAGE = "en"
 
 # Each module's `TEXTS`; a key lives in exactly one of them.
-MODULES = (common, home, recognize, train, layers, activations, optimizers, inside, datasets,
-           applications)
+MODULES = (common, home, recognize, teach, train, layers, activations, optimizers, inside,
+           datasets, applications)
 
 
 def _merge(modules):

@@ -41,12 +41,14 @@ TEXTS = {
         "sidebar and draw for it.",
         "逐层搭建一个网络，看它一轮一轮地学习；然后在侧边栏选中它，再写数字让它认。",
     ),
-    "home.path.handwriting.title": ("5. Test it on your handwriting", "5. 用你的笔迹考考它"),
+    # Step 5 kept its key ("handwriting") when it became "teach it" (issue 17).
+    "home.path.handwriting.title": ("5. Teach it your handwriting", "5. 教它认你的笔迹"),
     "home.path.handwriting": (
-        "Upload a folder or a zip of your own digits, named by their digit (num3.png, or a "
-        "folder 3/): each is marked right or wrong, so you see which of yours it misreads.",
-        "上传一个文件夹或 zip，里面是你自己写的数字，按数字命名（num3.png，或放在文件夹 3/ 里）："
-        "每一张都会标出对错，你就能看到它认错了你的哪些数字。",
+        "When it misreads one of your digits, say which digit it is. With a few of each, "
+        "fine-tune a copy of the model in seconds: it reads your hand, and you get the Keras "
+        "code of the fine-tuning.",
+        "它认错你的数字时，告诉它那是几。每个数字攒几个例子，几秒钟就能微调出一个模型副本："
+        "它会认你的笔迹，你还能看到这次微调的 Keras 代码。",
     ),
     "home.modules": ("Keras's modules", "Keras 的模块"),
     "home.module": ("Module", "模块"),

@@ -16,7 +16,7 @@ from lib.charts import digits as charts
 from lib.charts import explore as explore_charts
 from lib.charts import inspect as figures
 from lib.errors import InputError
-from lib.ui import cache, classroom, glossary, url_state, widgets
+from lib.ui import cache, classroom, glossary, session, url_state, widgets
 
 SOURCES = ["drawn", "draw", "upload", "test"]
 TEST_MODES = ["any", "class", "mistake"]
@@ -162,7 +162,9 @@ def prediction(outputs, image, label, t):
 
 
 def layers_tab(outputs, t):
-    """A table of the layers, and each layer's output for the input."""
+    """What teaching changed (for a taught model), a table of the layers, and each layer's
+    output for the input."""
+    what_teaching_changed(session.active_model().card, t)
     st.markdown(t("inside.layers.explain"))
     glossary.popover(["feature_map"], t)
     if outputs is None:
@@ -179,6 +181,35 @@ def layers_tab(outputs, t):
                           kind=i18n.markdown_literal(output.class_name),
                           shape=output.output_shape, params=output.params))
             _layer_output(output, f"inside_layer_{number}", t)
+
+
+def what_teaching_changed(card, t):
+    """For a model taught a student's handwriting on /recognize: how far each layer's weights
+    moved from the model it was copied from (`card["weight_changes"]`, written by
+    `lib.ui.teach_views.session_card`). Nothing for any other model."""
+    changes = (card or {}).get("weight_changes")
+    if not changes:
+        return
+    frozen = set(card.get("frozen_layers", ()))
+    with st.container(border=True):
+        st.markdown(f"**{t('teach.changed.title')}**")
+        st.markdown(t("teach.changed.explain",
+                      source=i18n.markdown_literal(card.get("taught_from", "?")),
+                      count=card.get("examples", 0)))
+        largest = max((change["relative_change"] for change in changes), default=0.0)
+        st.dataframe(pd.DataFrame({
+            "layer": [change["name"] for change in changes],
+            "type": [change["class_name"] for change in changes],
+            "frozen": [change["name"] in frozen for change in changes],
+            "change": [change["relative_change"] for change in changes],
+        }), hide_index=True, column_config={
+            "layer": st.column_config.TextColumn(t("teach.changed.layer")),
+            "type": st.column_config.TextColumn(t("teach.changed.type")),
+            "frozen": st.column_config.CheckboxColumn(t("teach.changed.frozen")),
+            "change": st.column_config.ProgressColumn(t("teach.changed.change"),
+                                                      format="percent", min_value=0.0,
+                                                      max_value=largest or 1.0),
+        })
 
 
 def _layer_output(output, key, t):

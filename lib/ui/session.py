@@ -59,6 +59,18 @@ DEFAULTS = {
     "train_runs_notice": None,
     # This tab's own random id (see `tab_id`), kept in /train's link.
     "tab_id": None,
+    # Teaching the model one's handwriting (/recognize, lib.ui.teach_views): the examples kept,
+    # {digest of the model's input: teach_views.Kept}, oldest first, this session's only; what
+    # the last correction said, to say once; the handle in the training queue (a lib.jobs.Owner
+    # with no binding: a teaching run takes seconds, a reload does not take it back); the job
+    # being watched (its id), the jobs already taken in, and the last result, which outlives
+    # the job in the queue.
+    "teach_examples": {},
+    "teach_notice": None,
+    "teach_owner": None,
+    "teach_job": None,
+    "teach_taken": {},
+    "teach_result": None,
 }
 
 

@@ -79,6 +79,23 @@ def test_a_drawn_digit_is_predicted(canvas, mnist, language):
     assert t("recognize.steps.explain", box=20) in [caption.value for caption in app.caption]
 
 
+def test_corrections_follow_a_prediction_and_the_examples_stay_across_modes(canvas, mnist):
+    # Nothing to correct on an empty canvas; after a prediction, "Right" and the ten digits.
+    app = _app()
+    assert not [button for button in app.button if button.key == "teach_right"]
+    assert not app.pills
+    canvas.pixels = pages.drawn(mnist.x_test[int(np.flatnonzero(mnist.y_test == 6)[0])])
+    app.run()
+    app.pills(key="teach_correct").set_value(6).run()
+    assert not app.exception
+    assert len(app.session_state["teach_examples"]) == 1
+    # The same page in upload mode still shows them, and can teach with them.
+    app.segmented_control(key="recognize_mode").set_value("upload").run()
+    assert not app.exception
+    assert _t("en")("teach.gallery") in [header.value for header in app.subheader]
+    assert not app.button(key="teach_start").disabled
+
+
 def test_brush_width_and_clear(canvas, mnist):
     canvas.pixels = pages.drawn(mnist.x_test[0])
     app = _app()
