@@ -64,13 +64,15 @@ DEFAULTS = {
     # the last correction said, to say once; the handle in the training queue (a lib.jobs.Owner
     # with no binding: a teaching run takes seconds, a reload does not take it back); the job
     # being watched (its id), the jobs already taken in, and the last result, which outlives
-    # the job in the queue.
+    # the job in the queue; and the model each taught one was copied from
+    # ({name: ActiveModel}), which a new lesson copies instead of the taught model.
     "teach_examples": {},
     "teach_notice": None,
     "teach_owner": None,
     "teach_job": None,
     "teach_taken": {},
     "teach_result": None,
+    "teach_bases": {},
 }
 
 

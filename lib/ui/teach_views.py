@@ -309,6 +309,9 @@ def teach_panel(active, t):
         st.rerun()
     st.subheader(t("teach.title"), anchor=False)
     given = examples()
+    # A taught model is taught again from the model it was copied from, on all the examples
+    # (the earlier ones included): teaching a copy of a copy would drift further each time.
+    active = st.session_state["teach_bases"].get(active.key, active)
     problem = None
     try:
         teach.check_teachable(active.model)
@@ -372,7 +375,7 @@ def _start(manager, owner, active, given, t):
         return Lesson(taught, session_card(taught, base_card, mnist, changes), code)
 
     job = manager.submit(owner, work, meta={"name": name, "epochs": epochs,
-                                            "examples": len(given)})
+                                            "examples": len(given), "base": active})
     st.session_state["teach_job"] = job.id
 
 
@@ -416,6 +419,7 @@ def _take_in(manager):
         return False
     lesson, name = snapshot.result, snapshot.meta["name"]
     session.add_session_model(name, lesson.taught.model, lesson.card)
+    state["teach_bases"][name] = snapshot.meta["base"]
     state["teach_result"] = {"status": snapshot.status, "name": name, "card": lesson.card,
                              "code": lesson.code}
     return True

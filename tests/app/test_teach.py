@@ -209,6 +209,34 @@ def test_examples_of_one_digit_teach_and_say_the_rest_were_not(canvas, mnist, qu
         text.value for text in app.markdown]
 
 
+def test_teaching_again_copies_the_model_the_taught_one_came_from(canvas, mnist, quick,
+                                                                 monkeypatch):
+    from lib import teach
+    from lib.ui import cache
+
+    copied = []
+    copy_model = teach.copy_model
+    monkeypatch.setattr(teach, "copy_model", lambda model: copied.append(model) or copy_model(
+        model))
+    app = _app(teach_examples=_kept(mnist, {4: 3}))
+    app.button(key="teach_start").click().run()
+    assert _wait(app).status == "done"
+    app.run()
+    assert app.session_state["model_choice"] == "Mine (taught with 3 examples)"
+    # More examples, the taught model selected: the new lesson starts from the bundled model
+    # again, on all six, and the page says so.
+    app.session_state["teach_examples"] = _kept(mnist, {4: 3, 9: 3})
+    app.run()
+    explained = next(m.value for m in app.markdown if m.value.startswith("Fine-tunes a"))
+    assert i18n.text("sidebar.model.bundled") in explained
+    app.button(key="teach_start").click().run()
+    assert _wait(app).status == "done"
+    app.run()
+    assert not app.exception
+    assert app.session_state["model_choice"] == "Mine (taught with 6 examples)"
+    assert copied == [cache.bundled_model(), cache.bundled_model()]
+
+
 def _untrainable_model():
     """Only a convolution (frozen by teaching) before the softmax: nothing left to train."""
     import keras
