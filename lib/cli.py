@@ -3,6 +3,7 @@
     python -m lib.cli predict num-draft/ [--model FILE] [--json]
     python -m lib.cli train --preset tutorial_cnn --epochs 5 --out model.keras
     python -m lib.cli export [--model FILE] --out exports/digits [--version 1]
+    python -m lib.cli teach my-digits/ [--model FILE] --out mine.keras [--epochs N]
 
 `predict` recognises images, folders and zips, one line per image; an
 unreadable file is reported on its line and the rest go on. The exit status is
@@ -10,6 +11,10 @@ non-zero only when nothing could be read. `train` prints Keras's own
 per-epoch progress bar and metrics, saves the model atomically, and writes a
 card beside it. `export` writes a SavedModel for TensorFlow Serving into a new
 version folder of a model's base path, and prints its serving signature.
+`teach` fine-tunes a copy of a model on labelled examples (images, folders
+and zips, read as `predict` reads them; the label from each name) mixed with
+a replay of the embedded MNIST digits, prints before and after, and saves the
+copy atomically with a card beside it.
 """
 
 import argparse
@@ -30,12 +35,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # everything is imported here, once TensorFlow's log level is set.
 import tensorflow as tf  # noqa: E402
 
-from lib import data, links, models, train_settings, training, uploads  # noqa: E402
+from lib import data, links, models, teach, train_settings, training, uploads  # noqa: E402
 from lib.errors import InputError  # noqa: E402
 
 
 def build_parser():
-    """The parser of `python -m lib.cli`: `predict`, `train` and `export`."""
+    """The parser of `python -m lib.cli`: `predict`, `train`, `export`, `link` and `teach`."""
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -70,7 +75,31 @@ def build_parser():
     link.add_argument("--present", action="store_true", help="presentation mode")
     link.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                       help="a setting of the page, as its link writes it (e.g. epochs=3)")
+
+    taught = commands.add_parser("teach", help="fine-tune a copy of a model on your own digits")
+    taught.add_argument("examples", nargs="+", metavar="EXAMPLES",
+                        help="image, folder or .zip; each label from its name: 3/x.png, "
+                        "num3.png, digit_3.jpg")
+    taught.add_argument("--model", help="a .keras or Keras 2 .h5 file (default: bundled)")
+    taught.add_argument("--out", required=True, help=".keras file to write (a card .json beside)")
+    taught.add_argument("--epochs", type=_bounded(1, teach.MAX_EPOCHS), default=teach.EPOCHS,
+                        help=f"passes over the examples and the replay (default: {teach.EPOCHS})")
     return parser
+
+
+def _bounded(low, high):
+    """An argparse type: an integer from `low` to `high`."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, received {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {low} to {high}, received {value}")
+        return value
+
+    return parse
 
 
 def main(argv=None):
@@ -81,6 +110,8 @@ def main(argv=None):
         return run_export(arguments)
     if arguments.command == "link":
         return run_link(arguments)
+    if arguments.command == "teach":
+        return run_teach(arguments, argv if argv is not None else sys.argv[1:])
     return run_train(arguments, argv if argv is not None else sys.argv[1:])
 
 
@@ -284,6 +315,105 @@ def run_link(arguments):
         print(f"error: {printable(error)}", file=sys.stderr)
         return 2
     return 0
+
+
+def run_teach(arguments, argv):
+    out = pathlib.Path(arguments.out)
+    if out.suffix not in (".keras", ".h5"):  # Said before anything is read or trained.
+        print(f"error: expected --out ending in .keras or .h5. Received {printable(out)!r}.",
+              file=sys.stderr)
+        return 2
+    model = _load_model_or_say_why(arguments.model)
+    if model is None:
+        return 2
+    examples, skipped = _read_examples(model, arguments.examples)
+    if not examples:
+        print(f"error: {InputError('teach_no_examples')}", file=sys.stderr)
+        return 1
+    counts = teach.label_counts([example.label for example in examples])
+    print(f"examples: {len(examples)} labelled ("
+          + ", ".join(f"{digit}: {count}" for digit, count in counts.items()) + ")"
+          + (f"; {skipped} skipped" if skipped else ""))
+    untaught = [digit for digit in range(10) if digit not in counts]
+    if untaught:
+        print("not taught (no example): " + ", ".join(map(str, untaught))
+              + ". The model reads them as it learnt before; teach them with examples of them.")
+    mnist = data.load_mnist("embedded")
+    base_card = models.read_card(models.BUNDLED_MODEL_PATH) if not arguments.model else {
+        "model": pathlib.Path(arguments.model).name}
+    command = "python -m lib.cli teach " + shlex.join(argv[1:] if argv[:1] == ["teach"] else argv)
+    try:
+        taught = teach.teach(model, examples, replay=mnist, epochs=arguments.epochs,
+                             reporter=_EpochPrinter(arguments.epochs), base_card=base_card,
+                             command=command)
+    except ValueError as error:  # InputError (a model that cannot be taught, too many), or
+        print(f"error: {printable(error)}", file=sys.stderr)  # over the budget.
+        return 2
+    card = taught.card
+    print(f"fine-tuned {len(examples) - card['held_out']} examples x {card['repeats']} with "
+          f"{card['replay']} {card['replay_source']} MNIST digits replayed, {card['epochs']} "
+          f"epochs, frozen: {', '.join(card['frozen_layers']) or 'nothing'}: "
+          f"{card['training_seconds']:.1f} s")
+    print(f"{'':28}{'before':>8}{'after':>8}")
+    if card["held_out"]:
+        label = f"your examples ({card['held_out']} held out)"
+        print(f"{label:28}{card['before']['examples']:>8.3f}{card['after']['examples']:>8.3f}")
+    else:
+        print("your examples: none held out to measure (a digit needs two examples or more)")
+    label = f"MNIST ({len(mnist.y_test)} test digits)"
+    print(f"{label:28}{card['before']['mnist']:>8.3f}{card['after']['mnist']:>8.3f}")
+    out = models.save_model(taught.model, out)
+    card["model"] = out.name
+    models.write_card(card, out.with_suffix(".json"))
+    print(f"saved {out} and {out.with_suffix('.json').name}")
+    return 0
+
+
+def _read_examples(model, paths):
+    """`(examples, skipped)`: the labelled images among `paths`, read and preprocessed as
+    `predict` reads them (the server's budgets of one batch, zip refusals and all). Each file
+    that cannot teach (unreadable, refused, no label in its name) is listed on its own line."""
+    missing = []
+
+    def existing():
+        for name, contents in read_paths(paths):
+            if contents is None:
+                missing.append(name)
+            else:
+                yield name, contents
+
+    batch = uploads.gather(existing())
+    examples, skipped = [], sum(batch.skipped.values())
+    for result in uploads.recognize(model, batch):
+        if result.error is not None:
+            print(f"{printable(result.file)}\tskipped: {printable(result.error)}")
+        elif result.label is None:
+            print(f"{printable(result.file)}\tskipped: no label in its name (name it like "
+                  "3/x.png, num3.png or digit_3.jpg)")
+        else:
+            examples.append(teach.Example(result.image, result.label, result.file))
+            continue
+        skipped += 1
+    for name in missing:
+        print(f"{printable(name)}\tskipped: no such file or folder")
+    return examples, skipped + len(missing)
+
+
+class _EpochPrinter:
+    """A reporter for `teach.teach` that prints each epoch's loss and accuracy."""
+
+    def __init__(self, epochs):
+        self.epochs = epochs
+
+    def report_progress(self, progress):
+        pass
+
+    def report_epoch(self, epoch, logs, history):
+        print(f"epoch {epoch + 1}/{self.epochs}: loss {logs.get('loss', math.nan):.4f}, "
+              f"accuracy {logs.get('accuracy', math.nan):.4f}", flush=True)
+
+    def should_stop(self):
+        return False
 
 
 if __name__ == "__main__":

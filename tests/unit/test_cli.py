@@ -181,3 +181,80 @@ def test_a_large_folder_is_recognised_batch_by_batch_not_refused(num_draft, monk
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 10 and all("error" not in line for line in lines)
     assert gathered == [3, 3, 3, 1]  # No batch budget of pixels on the command line.
+
+
+# --- teach ---------------------------------------------------------------------------------
+
+
+def _writer_folder(folder, digits=range(10), per_digit=2, name="{digit}/w{seed}.png"):
+    """A writer's digits (lib.writers) as a student's files: black ink on white."""
+    from lib import writers
+
+    made = writers.make_digits(writers.writer(20_004), writers.EXAMPLE_SEEDS[:per_digit],
+                               digits=digits, keep_inks=True)
+    for ink, label, seed in zip(made.inks, made.labels, made.seeds, strict=True):
+        path = folder / name.format(digit=label, seed=seed)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(np.round((1 - ink) * 255).astype(np.uint8)).save(path)
+    return folder
+
+
+@pytest.mark.slow
+def test_teach_on_a_folder_writes_the_model_and_its_card(tmp_path, capsys):
+    folder = _writer_folder(tmp_path / "mine")
+    out = tmp_path / "out" / "mine.keras"
+    assert cli.main(["teach", str(folder), "--out", str(out), "--epochs", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "examples: 20 labelled (0: 2, 1: 2" in printed and "epoch 1/1: loss" in printed
+    assert "your examples (10 held out)" in printed and "MNIST (1000 test digits)" in printed
+    assert "not taught" not in printed and f"saved {out} and mine.json" in printed
+    card = json.loads(out.with_suffix(".json").read_text())
+    assert card["model"] == "mine.keras" and card["taught_from"] == "mnist_cnn.keras"
+    assert card["examples_per_digit"] == {str(digit): 2 for digit in range(10)}
+    assert card["replay"] == 500 and card["epochs"] == 1 and card["held_out"] == 10
+    assert set(card["before"]) == set(card["after"]) == {"examples", "mnist"}
+    assert card["command"].startswith("python -m lib.cli teach ")
+    assert sorted(path.name for path in out.parent.iterdir()) == ["mine.json", "mine.keras"]
+    assert models.load_model(out).count_params() == card["parameters"]
+
+
+@pytest.mark.slow
+def test_teach_one_digit_says_which_were_not_taught(tmp_path, capsys):
+    folder = _writer_folder(tmp_path / "fours", digits=[4], per_digit=3,
+                            name="num{digit}_{seed}.png")
+    out = tmp_path / "fours.keras"
+    assert cli.main(["teach", str(folder), "--out", str(out), "--epochs", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "examples: 3 labelled (4: 3)" in printed
+    assert "not taught (no example): 0, 1, 2, 3, 5, 6, 7, 8, 9." in printed
+    assert json.loads(out.with_suffix(".json").read_text())["digits_not_taught"] == [
+        0, 1, 2, 3, 5, 6, 7, 8, 9]
+
+
+def test_teach_without_a_labelled_example_exits_non_zero_and_says_why(tmp_path, capsys):
+    folder = _writer_folder(tmp_path / "unnamed", digits=[3], per_digit=1, name="scan{seed}.png")
+    out = tmp_path / "mine.keras"
+    assert cli.main(["teach", str(folder), "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert "unnamed/scan0.png\tskipped: no label in its name" in captured.out
+    assert "error: Expected at least one example with its digit" in captured.err
+    assert list(tmp_path.iterdir()) == [folder]
+
+
+def test_teach_refuses_a_hostile_zip_and_leaves_nothing_behind(tmp_path, capsys):
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("3/bomb.png", b"\x00" * (20 * 2**20))  # 20 MB of zeros: ratio ~1000.
+    out = tmp_path / "out" / "mine.keras"
+    assert cli.main(["teach", str(bomb), "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert "bomb.zip\tskipped:" in captured.out and "zip bomb" in captured.out
+    assert "Expected at least one example" in captured.err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["bomb.zip"]
+
+
+def test_teach_refuses_an_output_that_is_not_a_model_file_before_reading(tmp_path, capsys):
+    assert cli.main(["teach", str(tmp_path), "--out", str(tmp_path / "mine.txt")]) == 2
+    assert "expected --out ending in .keras or .h5" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["teach", str(tmp_path), "--out", "x.keras", "--epochs", "0"])
