@@ -115,9 +115,11 @@ TEXTS = {
         "数字模型的输入应为 (None, 28, 28, 1)，输出为 (None, 10)。",
     ),
     "error.teach_no_trainable": (
-        "This model has no weights left to train once its convolutions are frozen, so "
-        "fine-tuning cannot change it. Choose another model in the sidebar.",
-        "冻结卷积层之后，这个模型没有可以训练的权重，微调无法改变它。请在侧边栏选择别的模型。",
+        "This model has no weights fine-tuning may train (its layers are frozen, or it has "
+        "none but the first convolution, which teaching keeps frozen), so teaching cannot "
+        "change it. Choose another model in the sidebar.",
+        "这个模型没有微调可以训练的权重（它的层已被冻结，或者除了教模型时保持冻结的第一个卷积层"
+        "之外没有别的权重），所以教模型无法改变它。请在侧边栏选择别的模型。",
     ),
     "error.model_output_shape": (
         "Expected a model with 10 outputs (one per digit). Received a model whose output is "

@@ -92,11 +92,11 @@ TEXTS = {
         "Fine-tunes a **copy** of {model} on your {count:,} examples, each seen {repeats} "
         "times per epoch, a little moved, turned and zoomed, mixed with {replay:,} MNIST "
         "digits so that it keeps reading everyone else's: {epochs} epochs of Adam at a "
-        "learning rate of {rate}, with the convolutions frozen. The model you copy is not "
-        "changed.",
+        "learning rate of {rate}, with the first convolution frozen (it finds edges, the same in "
+        "every hand). The model you copy is not changed.",
         "在你的 {count:,} 个例子上微调 {model} 的**副本**：每轮把每个例子"
         "稍作平移、旋转和缩放后学习 {repeats} 次，并混入 {replay:,} 个 MNIST 数字，"
-        "让它仍然认得别人的字；使用学习率为 {rate} 的 Adam 训练 {epochs} 轮，卷积层冻结。"
+        "让它仍然认得别人的字；使用学习率为 {rate} 的 Adam 训练 {epochs} 轮，第一个卷积层冻结（它找的是边缘，每个人的笔迹都一样）。"
         "被复制的模型本身不会改变。",
     ),
     "teach.missing": (
@@ -166,9 +166,9 @@ TEXTS = {
     ),
     "teach.code": ("The Keras code of this fine-tuning", "这次微调的 Keras 代码"),
     "teach.code_help": (
-        "What ran, as code you can run yourself: a clone of the model, its convolutions "
+        "What ran, as code you can run yourself: a clone of the model, its first convolution "
         "({frozen}) frozen, a small learning rate, and `fit` on your digits mixed with MNIST.",
-        "刚才运行的内容，写成你自己也能运行的代码：克隆模型，冻结卷积层（{frozen}），"
+        "刚才运行的内容，写成你自己也能运行的代码：克隆模型，冻结第一个卷积层（{frozen}），"
         "使用较小的学习率，再用你的数字和 MNIST 混在一起 `fit`。",
     ),
     "teach.download": ("The taught model (.keras)", "教过的模型（.keras）"),
@@ -183,10 +183,10 @@ TEXTS = {
     "teach.changed.title": ("What teaching changed", "教模型改变了什么"),
     "teach.changed.explain": (
         "This model is a copy of {source} fine-tuned on {count:,} of your examples. How far "
-        "each layer's weights moved, relative to their size: the frozen convolutions did not "
-        "move, the dense layers learned your hand.",
+        "each layer's weights moved, relative to their size: the frozen first convolution did "
+        "not move, the later layers learned your hand.",
         "这个模型是 {source} 的副本，用你的 {count:,} 个例子微调过。下表是每一层的权重"
-        "相对于原来大小的变化：冻结的卷积层没有变，全连接层学会了你的笔迹。",
+        "相对于原来大小的变化：冻结的第一个卷积层没有变，后面的层学会了你的笔迹。",
     ),
     "teach.changed.layer": ("Layer", "层"),
     "teach.changed.type": ("Type", "类型"),

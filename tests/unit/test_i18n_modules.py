@@ -1,4 +1,4 @@
-"""lib.i18n is a package: one module of texts per page, one for the texts they share.
+"""lib.i18n is a package: one module of texts per page (or feature), one for the texts they share.
 
 Each key is written once, in the module its prefix names (`train.*` in `lib/i18n/train.py`),
 or in `lib/i18n/common.py` when no single page owns it; `TEXTS` merges the modules and refuses
@@ -15,6 +15,9 @@ from lib import i18n
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PAGES = sorted(path.stem for path in (ROOT / "app_pages").glob("*.py") if path.stem != "__init__")
+# Parts of the lab shown on more than one page, with a module of their own: teaching the model
+# one's handwriting (/recognize, and what it changed on /inside).
+FEATURES = ["teach"]
 
 
 def _written_keys(module):
@@ -27,7 +30,7 @@ def _written_keys(module):
 
 def test_every_page_has_a_module_and_texts_merges_them_all():
     names = [module.__name__.rpartition(".")[2] for module in i18n.MODULES]
-    assert sorted(names) == sorted([*PAGES, "common"])
+    assert sorted(names) == sorted([*PAGES, *FEATURES, "common"])
     assert len(i18n.TEXTS) == sum(len(module.TEXTS) for module in i18n.MODULES)
 
 
