@@ -322,10 +322,18 @@ def draw_strokes(style, seed):
     slant = rng.uniform(*(SLANTED_SLANT if slanted else UPRIGHT_SLANT))
     width_scale = rng.uniform(0.8, 1.2)
     angle = math.radians(rng.uniform(-6, 6))
-    rotation = np.array([[math.cos(angle), -math.sin(angle)],
-                         [math.sin(angle), math.cos(angle)]])
-    # A smooth wobble: a few slow waves across the box, each pushing the pen a hundredth or
-    # two of the box's height one way and back.
+    waves = wobble(rng)
+    height = rng.uniform(0.42, 0.8)  # Of the canvas.
+    pen_width = height * rng.uniform(0.07, 0.15)
+    strokes = lay_out(paths, rng, slant=slant, width_scale=width_scale, angle=angle,
+                      waves=waves, height=height, pen_width=pen_width)
+    return Drawing(style=style, seed=int(seed), strokes=strokes, pen_width=float(pen_width),
+                   slanted=slanted)
+
+
+def wobble(rng):
+    """A smooth wobble of the pen: a few slow waves across the box, each pushing the pen a
+    hundredth or two of the box's height one way and back (for `lay_out`)."""
     waves = []
     for _ in range(3):
         heading, direction = rng.uniform(0, 2 * math.pi, 2)
@@ -333,8 +341,26 @@ def draw_strokes(style, seed):
                       rng.uniform(0, 2 * math.pi),
                       rng.uniform(0.005, 0.02) * np.array([math.cos(direction),
                                                            math.sin(direction)])))
-    height = rng.uniform(0.42, 0.8)  # Of the canvas.
-    pen_width = height * rng.uniform(0.07, 0.15)
+    return waves
+
+
+def lay_out(paths, rng, slant, width_scale, angle, waves, height, pen_width, max_width=None):
+    """A form's strokes (in its unit box) as a pen lays them on the canvas.
+
+    Args:
+        paths: `(n, 2)` float arrays, the form's strokes (a `Style`'s).
+        rng: The sample's generator: it picks the digit's place.
+        slant: x moved per unit of height. width_scale: the form made wider or narrower.
+        angle: A turn, in radians. waves: `wobble(rng)`'s.
+        height: The digit's height, a fraction of the canvas. pen_width: The pen's, too.
+        max_width: A width (a fraction of the canvas) the digit is shrunk to fit, or `None`.
+
+    Returns:
+        A list of `(n, 2)` arrays: the strokes as fractions of the canvas, the whole digit and
+        its pen inside it, anywhere it fits.
+    """
+    rotation = np.array([[math.cos(angle), -math.sin(angle)],
+                         [math.sin(angle), math.cos(angle)]])
     moved = []
     for path in paths:
         x = 0.5 + (path[:, 0] - 0.5) * width_scale + slant * (0.5 - path[:, 1])
@@ -346,13 +372,13 @@ def draw_strokes(style, seed):
     low, high = everything.min(axis=0), everything.max(axis=0)
     scale = height / max(high[1] - low[1], 1e-6)
     span = (high - low) * scale
-    # Anywhere on the canvas, as long as the whole digit and its pen fit.
+    if max_width is not None and span[0] > max_width:
+        scale *= max_width / span[0]
+        span = (high - low) * scale
     margin = pen_width / 2 + 0.02
     corner = np.array([rng.uniform(margin, max(margin, 1 - margin - span[axis]))
                        for axis in (0, 1)])
-    strokes = [corner + (points - low) * scale for points in moved]
-    return Drawing(style=style, seed=int(seed), strokes=strokes, pen_width=float(pen_width),
-                   slanted=slanted)
+    return [corner + (points - low) * scale for points in moved]
 
 
 def render(drawing, size=CANVAS_SIZE):

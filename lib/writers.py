@@ -346,36 +346,13 @@ def draw_strokes(style, hand, seed):
     slant = hand.slant + rng.uniform(-SLANT_JITTER, SLANT_JITTER)
     width_scale = hand.width * (1 + rng.uniform(-WIDTH_JITTER, WIDTH_JITTER))
     angle = math.radians(hand.angle + rng.uniform(-ANGLE_JITTER, ANGLE_JITTER))
-    rotation = np.array([[math.cos(angle), -math.sin(angle)],
-                         [math.sin(angle), math.cos(angle)]])
-    # The wobble of `synthetic_digits`: a few slow waves pushing the pen one way and back.
-    waves = []
-    for _ in range(3):
-        heading, direction = rng.uniform(0, 2 * math.pi, 2)
-        waves.append((rng.uniform(0.5, 2.0) * np.array([math.cos(heading), math.sin(heading)]),
-                      rng.uniform(0, 2 * math.pi),
-                      rng.uniform(0.005, 0.02) * np.array([math.cos(direction),
-                                                           math.sin(direction)])))
+    waves = synthetic_digits.wobble(rng)
     height = hand.height * (1 + rng.uniform(-HEIGHT_JITTER, HEIGHT_JITTER))
     pen_width = height * hand.pen * (1 + rng.uniform(-PEN_JITTER, PEN_JITTER))
-    moved = []
-    for path in paths:
-        x = 0.5 + (path[:, 0] - 0.5) * width_scale + slant * (0.5 - path[:, 1])
-        points = np.stack([x - 0.5, path[:, 1] - 0.5], axis=1) @ rotation.T
-        for frequency, phase, push in waves:
-            points += np.sin(2 * math.pi * points @ frequency[:, None] + phase) * push
-        moved.append(points)
-    everything = np.concatenate(moved)
-    low, high = everything.min(axis=0), everything.max(axis=0)
-    scale = height / max(high[1] - low[1], 1e-6)
-    span = (high - low) * scale
-    if span[0] > 0.9:  # A wide form leaning far: shrunk to fit the canvas.
-        scale *= 0.9 / span[0]
-        span = (high - low) * scale
-    margin = pen_width / 2 + 0.02
-    corner = np.array([rng.uniform(margin, max(margin, 1 - margin - span[axis]))
-                       for axis in (0, 1)])
-    strokes = [corner + (points - low) * scale for points in moved]
+    # A wide form leaning far is shrunk to fit the canvas.
+    strokes = synthetic_digits.lay_out(paths, rng, slant=slant, width_scale=width_scale,
+                                       angle=angle, waves=waves, height=height,
+                                       pen_width=pen_width, max_width=0.9)
     return Drawing(style=style, writer=hand.id, seed=int(seed), strokes=strokes,
                    pen_width=float(pen_width))
 
