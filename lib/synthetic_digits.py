@@ -55,9 +55,11 @@ class Style:
 
 
 # --- Pieces of strokes ---------------------------------------------------------------
+# Each returns a path, an `(n, 2)` array of points in a form's unit box; `lib.writers`
+# draws its forms with them too.
 
 
-def _line(*points):
+def line(*points):
     """A polyline through `points`, densely sampled."""
     points = np.asarray(points, dtype=np.float64)
     pieces = []
@@ -69,7 +71,7 @@ def _line(*points):
     return np.concatenate(pieces)
 
 
-def _arc(centre, radii, start, end):
+def arc(centre, radii, start, end):
     """An elliptic arc from angle `start` to `end` (degrees; 0 is right, 90 is down)."""
     length = math.radians(abs(end - start)) * max(radii)
     count = max(3, int(length * _POINTS_PER_UNIT))
@@ -78,7 +80,7 @@ def _arc(centre, radii, start, end):
                      centre[1] + radii[1] * np.sin(angles)], axis=1)
 
 
-def _curve(*controls):
+def curve(*controls):
     """A Bezier curve through its first and last control points (any degree)."""
     controls = np.asarray(controls, dtype=np.float64)
     length = np.linalg.norm(np.diff(controls, axis=0), axis=1).sum()
@@ -88,7 +90,7 @@ def _curve(*controls):
                for k in range(degree + 1))
 
 
-def _join(*pieces):
+def join(*pieces):
     """One stroke made of pieces drawn without lifting the pen."""
     return np.concatenate(pieces)
 
@@ -99,29 +101,29 @@ def _join(*pieces):
 
 def _zero_oval(rng):
     width, top = rng.uniform(0.2, 0.3), rng.uniform(-100, -80)
-    return [_arc((0.5, 0.5), (width, 0.5), top, top - rng.uniform(350, 375))]
+    return [arc((0.5, 0.5), (width, 0.5), top, top - rng.uniform(350, 375))]
 
 
 def _one_stick(rng):
-    return [_line((0.5 + rng.uniform(-0.03, 0.03), 0.0), (0.5, 1.0))]
+    return [line((0.5 + rng.uniform(-0.03, 0.03), 0.0), (0.5, 1.0))]
 
 
 def _one_flag(rng):
     flag = rng.uniform(0.18, 0.32)
-    return [_line((0.55 - flag, rng.uniform(0.18, 0.32)), (0.55, 0.0), (0.55, 1.0))]
+    return [line((0.55 - flag, rng.uniform(0.18, 0.32)), (0.55, 0.0), (0.55, 1.0))]
 
 
 def _one_flag_base(rng):
     flag, base = rng.uniform(0.18, 0.3), rng.uniform(0.18, 0.28)
-    return [_line((0.55 - flag, rng.uniform(0.18, 0.3)), (0.55, 0.0), (0.55, 1.0)),
-            _line((0.55 - base, 1.0), (0.55 + base, 1.0))]
+    return [line((0.55 - flag, rng.uniform(0.18, 0.3)), (0.55, 0.0), (0.55, 1.0)),
+            line((0.55 - base, 1.0), (0.55 + base, 1.0))]
 
 
 def _two_plain(rng):
     right = rng.uniform(0.72, 0.8)
-    return [_join(_arc((0.5, 0.27), (0.25, 0.25), rng.uniform(190, 210), 360),
-                  _curve((0.75, 0.27), (0.74, 0.5), (0.45, 0.7), (0.24, 1.0)),
-                  _line((0.24, 1.0), (right, 1.0)))]
+    return [join(arc((0.5, 0.27), (0.25, 0.25), rng.uniform(190, 210), 360),
+                  curve((0.75, 0.27), (0.74, 0.5), (0.45, 0.7), (0.24, 1.0)),
+                  line((0.24, 1.0), (right, 1.0)))]
 
 
 def _two_loop(rng):
@@ -129,64 +131,64 @@ def _two_loop(rng):
     loop = rng.uniform(0.06, 0.1)
     end = np.array([0.3, 0.93])
     centre = end - loop * np.array([math.cos(math.radians(45)), math.sin(math.radians(45))])
-    return [_join(_arc((0.5, 0.27), (0.25, 0.25), rng.uniform(190, 210), 360),
-                  _curve((0.75, 0.27), (0.74, 0.5), (0.5, 0.72), end),
-                  _arc(centre, (loop, loop), 45, 405),
-                  _line(end, (rng.uniform(0.72, 0.8), 0.97)))]
+    return [join(arc((0.5, 0.27), (0.25, 0.25), rng.uniform(190, 210), 360),
+                  curve((0.75, 0.27), (0.74, 0.5), (0.5, 0.72), end),
+                  arc(centre, (loop, loop), 45, 405),
+                  line(end, (rng.uniform(0.72, 0.8), 0.97)))]
 
 
 def _three_round(rng):
     middle = rng.uniform(0.42, 0.5)
-    return [_join(_arc((0.48, middle / 2), (0.22, middle / 2), rng.uniform(190, 215), 450),
-                  _arc((0.48, (1 + middle) / 2), (0.25, (1 - middle) / 2), -90,
+    return [join(arc((0.48, middle / 2), (0.22, middle / 2), rng.uniform(190, 215), 450),
+                  arc((0.48, (1 + middle) / 2), (0.25, (1 - middle) / 2), -90,
                        rng.uniform(140, 165)))]
 
 
 def _three_flat_top(rng):
     middle = rng.uniform(0.38, 0.46)
-    return [_join(_line((0.25, 0.0), (0.72, 0.0), (0.42, middle)),
-                  _curve((0.42, middle), (0.85, middle - 0.05), (0.85, 1.05),
+    return [join(line((0.25, 0.0), (0.72, 0.0), (0.42, middle)),
+                  curve((0.42, middle), (0.85, middle - 0.05), (0.85, 1.05),
                          (0.25, rng.uniform(0.88, 0.98))))]
 
 
 def _four_open(rng):
     bar, stem = rng.uniform(0.6, 0.7), rng.uniform(0.6, 0.68)
-    return [_line((0.3, 0.0), (0.22, bar), (0.8, bar)),
-            _line((stem, rng.uniform(0.15, 0.3)), (stem, 1.0))]
+    return [line((0.3, 0.0), (0.22, bar), (0.8, bar)),
+            line((stem, rng.uniform(0.15, 0.3)), (stem, 1.0))]
 
 
 def _four_closed(rng):
     bar, stem = rng.uniform(0.62, 0.72), rng.uniform(0.6, 0.68)
-    return [_line((stem, 0.0), (0.2, bar), (0.82, bar)), _line((stem, 0.0), (stem, 1.0))]
+    return [line((stem, 0.0), (0.2, bar), (0.82, bar)), line((stem, 0.0), (stem, 1.0))]
 
 
 def _five_plain(rng):
     bowl = rng.uniform(0.4, 0.48)
-    return [_join(_line((0.3, 0.0), (0.28, bowl)),
-                  _curve((0.28, bowl), (0.9, bowl - 0.12), (0.95, 1.1), (0.24, 0.94))),
-            _line((0.3, 0.0), (rng.uniform(0.7, 0.8), 0.0))]
+    return [join(line((0.3, 0.0), (0.28, bowl)),
+                  curve((0.28, bowl), (0.9, bowl - 0.12), (0.95, 1.1), (0.24, 0.94))),
+            line((0.3, 0.0), (rng.uniform(0.7, 0.8), 0.0))]
 
 
 def _five_one_stroke(rng):
     bowl = rng.uniform(0.4, 0.48)
-    return [_join(_line((rng.uniform(0.7, 0.8), 0.0), (0.3, 0.0), (0.28, bowl)),
-                  _curve((0.28, bowl), (0.9, bowl - 0.12), (0.95, 1.1), (0.24, 0.94)))]
+    return [join(line((rng.uniform(0.7, 0.8), 0.0), (0.3, 0.0), (0.28, bowl)),
+                  curve((0.28, bowl), (0.9, bowl - 0.12), (0.95, 1.1), (0.24, 0.94)))]
 
 
 def _six_round(rng):
     loop = rng.uniform(0.3, 0.38)
-    return [_join(_curve((0.72, 0.02), (0.35, 0.1), (0.2, 0.5), (0.28, 1.0 - loop)),
-                  _arc((0.5, 1.0 - loop), (0.22, loop), 180, -170))]
+    return [join(curve((0.72, 0.02), (0.35, 0.1), (0.2, 0.5), (0.28, 1.0 - loop)),
+                  arc((0.5, 1.0 - loop), (0.22, loop), 180, -170))]
 
 
 def _six_straight(rng):
     loop = rng.uniform(0.25, 0.34)
-    return [_join(_line((0.68, 0.0), (0.28, 1.0 - loop)),
-                  _arc((0.5, 1.0 - loop), (0.22, loop), 180, -170))]
+    return [join(line((0.68, 0.0), (0.28, 1.0 - loop)),
+                  arc((0.5, 1.0 - loop), (0.22, loop), 180, -170))]
 
 
 def _seven_plain(rng):
-    return [_line((0.22, 0.0), (0.8, 0.0), (rng.uniform(0.35, 0.5), 1.0))]
+    return [line((0.22, 0.0), (0.8, 0.0), (rng.uniform(0.35, 0.5), 1.0))]
 
 
 def _seven_bar(rng):
@@ -194,36 +196,36 @@ def _seven_bar(rng):
     height = rng.uniform(0.45, 0.55)
     stem_x = 0.8 + (foot - 0.8) * height
     tick = [(0.22, rng.uniform(0.1, 0.18))] if rng.random() < 0.5 else []
-    return [_line(*tick, (0.22, 0.0), (0.8, 0.0), (foot, 1.0)),
-            _line((stem_x - rng.uniform(0.18, 0.25), height),
+    return [line(*tick, (0.22, 0.0), (0.8, 0.0), (foot, 1.0)),
+            line((stem_x - rng.uniform(0.18, 0.25), height),
                   (stem_x + rng.uniform(0.15, 0.22), height))]
 
 
 def _eight_one_stroke(rng):
     waist = rng.uniform(0.42, 0.5)
-    return [_join(_curve((0.7, 0.1), (0.45, -0.1), (0.1, 0.15), (0.5, waist)),
-                  _curve((0.5, waist), (0.95, 0.75), (0.75, 1.05), (0.5, 1.0)),
-                  _curve((0.5, 1.0), (0.2, 1.0), (0.05, 0.75), (0.5, waist)),
-                  _curve((0.5, waist), (0.85, 0.28), (0.8, 0.05), (0.62, 0.02)))]
+    return [join(curve((0.7, 0.1), (0.45, -0.1), (0.1, 0.15), (0.5, waist)),
+                  curve((0.5, waist), (0.95, 0.75), (0.75, 1.05), (0.5, 1.0)),
+                  curve((0.5, 1.0), (0.2, 1.0), (0.05, 0.75), (0.5, waist)),
+                  curve((0.5, waist), (0.85, 0.28), (0.8, 0.05), (0.62, 0.02)))]
 
 
 def _eight_two_loops(rng):
     waist = rng.uniform(0.42, 0.5)
-    return [_arc((0.5, waist / 2), (0.18, waist / 2), 90, 450),
-            _arc((0.5, (1 + waist) / 2), (0.23, (1 - waist) / 2), -90, 270)]
+    return [arc((0.5, waist / 2), (0.18, waist / 2), 90, 450),
+            arc((0.5, (1 + waist) / 2), (0.23, (1 - waist) / 2), -90, 270)]
 
 
 def _nine_curved(rng):
     loop = rng.uniform(0.3, 0.38)
-    return [_join(_arc((0.48, loop), (0.23, loop), 0, -360),
-                  _curve((0.71, loop), (0.75, 0.75), (0.6, 1.0), (0.3, 0.95)))]
+    return [join(arc((0.48, loop), (0.23, loop), 0, -360),
+                  curve((0.71, loop), (0.75, 0.75), (0.6, 1.0), (0.3, 0.95)))]
 
 
 def _nine_straight(rng):
     loop = rng.uniform(0.28, 0.36)
     stem = rng.uniform(0.68, 0.74)
-    return [_join(_arc((stem - 0.22, loop), (0.22, loop), 0, -360),
-                  _line((stem, loop), (stem, 1.0)))]
+    return [join(arc((stem - 0.22, loop), (0.22, loop), 0, -360),
+                  line((stem, loop), (stem, 1.0)))]
 
 
 STYLES = {

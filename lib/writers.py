@@ -27,7 +27,7 @@ import math
 import numpy as np
 
 from lib import preprocess, registry, synthetic_digits
-from lib.synthetic_digits import _arc, _curve, _join, _line
+from lib.synthetic_digits import arc, curve, join, line
 
 # Writers whose figures choose the teaching defaults, and writers the benchmark measures.
 TUNING_WRITERS = range(0, 10_000)
@@ -47,30 +47,30 @@ def _zero_slashed(rng):
     # An oval struck through from bottom left to top right, as engineers tell 0 from O.
     width, top = rng.uniform(0.2, 0.28), rng.uniform(-100, -80)
     reach = rng.uniform(0.04, 0.12)
-    return [_arc((0.5, 0.5), (width, 0.5), top, top - rng.uniform(355, 370)),
-            _line((0.5 - width - reach / 2, 1.0 + reach / 2), (0.5 + width + reach / 2,
+    return [arc((0.5, 0.5), (width, 0.5), top, top - rng.uniform(355, 370)),
+            line((0.5 - width - reach / 2, 1.0 + reach / 2), (0.5 + width + reach / 2,
                                                                -reach / 2))]
 
 
 def _one_long_flag(rng):
     # The flag runs half-way down the stem, and there is no base: a caret on a post.
     flag = rng.uniform(0.32, 0.5)
-    return [_line((0.6 - flag, rng.uniform(0.3, 0.48)), (0.6, 0.0), (0.6, 1.0))]
+    return [line((0.6 - flag, rng.uniform(0.3, 0.48)), (0.6, 0.0), (0.6, 1.0))]
 
 
 def _two_z(rng):
     # Sharp corners and a straight diagonal: a Z, its top a little rounded where it starts.
     top, base = rng.uniform(0.72, 0.8), rng.uniform(0.75, 0.85)
-    return [_join(_curve((0.22, 0.1), (0.25, 0.0), (0.4, 0.0)),
-                  _line((0.4, 0.0), (top, 0.0), (0.22, 1.0), (base, 1.0)))]
+    return [join(curve((0.22, 0.1), (0.25, 0.0), (0.4, 0.0)),
+                  line((0.4, 0.0), (top, 0.0), (0.22, 1.0), (base, 1.0)))]
 
 
 def _two_curled(rng):
     # It starts with an inward curl, and its base waves.
     curl = rng.uniform(0.07, 0.1)
-    return [_join(_arc((0.32, 0.1 + curl), (curl, curl), 90, -200),
-                  _curve((0.32, 0.1), (0.5, -0.05), (0.85, 0.05), (0.7, 0.35), (0.25, 0.95)),
-                  _curve((0.25, 0.95), (0.4, 0.85), (0.55, 1.05),
+    return [join(arc((0.32, 0.1 + curl), (curl, curl), 90, -200),
+                  curve((0.32, 0.1), (0.5, -0.05), (0.85, 0.05), (0.7, 0.35), (0.25, 0.95)),
+                  curve((0.25, 0.95), (0.4, 0.85), (0.55, 1.05),
                          (rng.uniform(0.76, 0.84), 0.95)))]
 
 
@@ -78,66 +78,66 @@ def _three_looped(rng):
     # Two bowls, the pen turning once round a small loop where they meet.
     middle, loop = rng.uniform(0.42, 0.5), rng.uniform(0.07, 0.1)
     centre = (0.42 - loop, middle)
-    return [_join(_arc((0.48, middle / 2), (0.22, middle / 2), rng.uniform(190, 215), 450),
-                  _line((0.48, middle), (0.42, middle)),
-                  _arc(centre, (loop, loop), 0, -360),
-                  _line((0.42, middle), (0.48, middle)),
-                  _arc((0.48, (1 + middle) / 2), (0.25, (1 - middle) / 2), -90,
+    return [join(arc((0.48, middle / 2), (0.22, middle / 2), rng.uniform(190, 215), 450),
+                  line((0.48, middle), (0.42, middle)),
+                  arc(centre, (loop, loop), 0, -360),
+                  line((0.42, middle), (0.48, middle)),
+                  arc((0.48, (1 + middle) / 2), (0.25, (1 - middle) / 2), -90,
                        rng.uniform(140, 165)))]
 
 
 def _four_one_stroke(rng):
     # Down the left, round and up to the top of the stem, then straight down: never lifted.
     stem, bottom = rng.uniform(0.66, 0.74), rng.uniform(0.52, 0.62)
-    return [_join(_curve((0.24, 0.0), (0.18, bottom + 0.1), (stem - 0.05, bottom + 0.05),
+    return [join(curve((0.24, 0.0), (0.18, bottom + 0.1), (stem - 0.05, bottom + 0.05),
                          (stem, 0.02)),
-                  _line((stem, 0.02), (stem - 0.02, 1.0)))]
+                  line((stem, 0.02), (stem - 0.02, 1.0)))]
 
 
 def _four_hooked(rng):
     # A round arm like a y's, and a stem that hooks to the left at its foot.
     stem = rng.uniform(0.66, 0.74)
-    return [_curve((0.26, 0.0), (0.2, 0.5), (0.6, 0.6), (stem, rng.uniform(0.4, 0.5))),
-            _join(_line((stem + 0.02, 0.0), (stem, 0.8)),
-                  _curve((stem, 0.8), (stem, 1.05), (stem - 0.3, 1.05), (stem - 0.35, 0.85)))]
+    return [curve((0.26, 0.0), (0.2, 0.5), (0.6, 0.6), (stem, rng.uniform(0.4, 0.5))),
+            join(line((stem + 0.02, 0.0), (stem, 0.8)),
+                  curve((stem, 0.8), (stem, 1.05), (stem - 0.3, 1.05), (stem - 0.35, 0.85)))]
 
 
 def _five_hooked_top(rng):
     # The stem and bowl first, then a bar that curls down at its end.
     bowl, right = rng.uniform(0.4, 0.48), rng.uniform(0.68, 0.76)
-    return [_join(_line((0.3, 0.0), (0.28, bowl)),
-                  _curve((0.28, bowl), (0.9, bowl - 0.12), (0.95, 1.1), (0.24, 0.94))),
-            _curve((0.3, 0.0), (right, -0.04), (right + 0.16, 0.0),
+    return [join(line((0.3, 0.0), (0.28, bowl)),
+                  curve((0.28, bowl), (0.9, bowl - 0.12), (0.95, 1.1), (0.24, 0.94))),
+            curve((0.3, 0.0), (right, -0.04), (right + 0.16, 0.0),
                    (right + 0.08, rng.uniform(0.16, 0.24)))]
 
 
 def _five_floating_bar(rng):
     # A bar written last and quickly: it floats up and right, clear of the stem.
     bowl = rng.uniform(0.4, 0.48)
-    return [_join(_line((0.3, 0.12), (0.28, bowl)),
-                  _curve((0.28, bowl), (0.9, bowl - 0.12), (0.95, 1.1), (0.24, 0.94))),
-            _line((rng.uniform(0.4, 0.48), 0.0), (rng.uniform(0.8, 0.88), -0.04))]
+    return [join(line((0.3, 0.12), (0.28, bowl)),
+                  curve((0.28, bowl), (0.9, bowl - 0.12), (0.95, 1.1), (0.24, 0.94))),
+            line((rng.uniform(0.4, 0.48), 0.0), (rng.uniform(0.8, 0.88), -0.04))]
 
 
 def _six_small_loop(rng):
     # A long, nearly straight back ending in a small loop low down.
     loop = rng.uniform(0.17, 0.22)
-    return [_join(_curve((0.74, 0.0), (0.5, 0.15), (0.28, 0.5), (0.3, 1.0 - loop)),
-                  _arc((0.48, 1.0 - loop), (0.18, loop), 180, -175))]
+    return [join(curve((0.74, 0.0), (0.5, 0.15), (0.28, 0.5), (0.3, 1.0 - loop)),
+                  arc((0.48, 1.0 - loop), (0.18, loop), 180, -175))]
 
 
 def _six_open_loop(rng):
     # The loop stops short of the back: it never closes.
     loop = rng.uniform(0.3, 0.36)
-    return [_join(_curve((0.72, 0.02), (0.35, 0.1), (0.2, 0.5), (0.28, 1.0 - loop)),
-                  _arc((0.5, 1.0 - loop), (0.22, loop), 180, rng.uniform(-110, -95)))]
+    return [join(curve((0.72, 0.02), (0.35, 0.1), (0.2, 0.5), (0.28, 1.0 - loop)),
+                  arc((0.5, 1.0 - loop), (0.22, loop), 180, rng.uniform(-110, -95)))]
 
 
 def _seven_curled_foot(rng):
     # A bar, a diagonal, and a foot curling back to the left.
     foot = rng.uniform(0.38, 0.46)
-    return [_join(_line((0.22, 0.0), (0.8, 0.0), (foot + 0.05, 0.82)),
-                  _curve((foot + 0.05, 0.82), (foot - 0.02, 1.02), (foot - 0.2, 1.02),
+    return [join(line((0.22, 0.0), (0.8, 0.0), (foot + 0.05, 0.82)),
+                  curve((foot + 0.05, 0.82), (foot - 0.02, 1.02), (foot - 0.2, 1.02),
                          (foot - 0.22, rng.uniform(0.86, 0.92))))]
 
 
@@ -146,7 +146,7 @@ def _seven_crossed_curled(rng):
     foot, height = rng.uniform(0.38, 0.46), rng.uniform(0.45, 0.55)
     stem_x = 0.8 + (foot + 0.05 - 0.8) * height / 0.82
     return [*_seven_curled_foot(rng),
-            _line((stem_x - rng.uniform(0.18, 0.25), height),
+            line((stem_x - rng.uniform(0.18, 0.25), height),
                   (stem_x + rng.uniform(0.15, 0.22), height))]
 
 
@@ -154,35 +154,35 @@ def _eight_open_top(rng):
     # From the top left down through the waist, round the bottom loop, and up to the top
     # right: the top is two arms, not a loop.
     waist, spread = rng.uniform(0.42, 0.5), rng.uniform(0.22, 0.28)
-    return [_join(_curve((0.5 - spread, 0.0), (0.3, waist * 0.6), (0.5, waist)),
-                  _curve((0.5, waist), (0.95, 0.75), (0.75, 1.05), (0.5, 1.0)),
-                  _curve((0.5, 1.0), (0.2, 1.0), (0.05, 0.75), (0.5, waist)),
-                  _curve((0.5, waist), (0.7, waist * 0.6), (0.5 + spread, 0.0)))]
+    return [join(curve((0.5 - spread, 0.0), (0.3, waist * 0.6), (0.5, waist)),
+                  curve((0.5, waist), (0.95, 0.75), (0.75, 1.05), (0.5, 1.0)),
+                  curve((0.5, 1.0), (0.2, 1.0), (0.05, 0.75), (0.5, waist)),
+                  curve((0.5, waist), (0.7, waist * 0.6), (0.5 + spread, 0.0)))]
 
 
 def _eight_s_and_line(rng):
     # An S, then a straight line back up from its foot to its head.
     end = rng.uniform(0.22, 0.28)
-    return [_curve((0.75, 0.08), (0.45, -0.15), (0.1, 0.25), (0.5, 0.5), (0.95, 0.75),
+    return [curve((0.75, 0.08), (0.45, -0.15), (0.1, 0.25), (0.5, 0.5), (0.95, 0.75),
                    (0.55, 1.15), (end, 0.9)),
-            _line((end, 0.9), (0.75, 0.08))]
+            line((end, 0.9), (0.75, 0.08))]
 
 
 def _nine_hooked_tail(rng):
     # A loop on a straight stem that hooks sharply to the left at its foot.
     loop, stem, hook = rng.uniform(0.26, 0.32), rng.uniform(0.68, 0.74), rng.uniform(0.2, 0.28)
-    return [_join(_arc((stem - 0.22, loop), (0.22, loop), 0, -360),
-                  _line((stem, loop), (stem, 0.88)),
-                  _curve((stem, 0.88), (stem, 1.02), (stem - hook, 1.02),
+    return [join(arc((stem - 0.22, loop), (0.22, loop), 0, -360),
+                  line((stem, loop), (stem, 0.88)),
+                  curve((stem, 0.88), (stem, 1.02), (stem - hook, 1.02),
                          (stem - hook - 0.04, 0.86)))]
 
 
 def _nine_kicked_tail(rng):
     # Like a q: a loop, a short stem leaning back, and a foot kicking out to the right.
     loop, stem = rng.uniform(0.28, 0.34), rng.uniform(0.62, 0.68)
-    return [_join(_arc((stem - 0.22, loop), (0.22, loop), 0, -360),
-                  _line((stem, loop), (stem - 0.05, 0.85)),
-                  _curve((stem - 0.05, 0.85), (stem - 0.06, 1.02), (stem + 0.1, 1.0),
+    return [join(arc((stem - 0.22, loop), (0.22, loop), 0, -360),
+                  line((stem, loop), (stem - 0.05, 0.85)),
+                  curve((stem - 0.05, 0.85), (stem - 0.06, 1.02), (stem + 0.1, 1.0),
                          (stem + rng.uniform(0.15, 0.2), 0.9)))]
 
 
