@@ -277,8 +277,10 @@ def _new_page(browser):
     return context, page
 
 
-def measure(browser, tree, page_spec, reactions, figures):
-    """One fresh server of `tree` for `page_spec`: adds start, cold, warm and reactions."""
+def measure(browser, tree, page_spec, reactions, figures, label=None):
+    """One fresh server of `tree` for `page_spec`: adds start, cold, warm and reactions.
+    `label` names the tree in what a failure prints (its folder's name by default)."""
+    label = label or tree.name
     port = _free_port()
     started = time.perf_counter()
     server = start_streamlit(port, cwd=tree)
@@ -300,10 +302,12 @@ def measure(browser, tree, page_spec, reactions, figures):
                 try:
                     seconds = reaction_seconds(page, reaction, step)
                 except Exception as error:  # Noted and left out; the other figures stand.
-                    shot = ARTIFACTS / f"bench-pages-{page_spec.name}-{reaction.name}.png"
+                    name = "-".join(f"{label} {page_spec.name} {reaction.name}".split())
+                    shot = ARTIFACTS / f"bench-pages-{name}.png"
                     page.screenshot(path=str(shot))
-                    print(f"    {tree.name} {page_spec.path} {reaction.name} ({step}) failed: "
-                          f"{str(error).splitlines()[0]} (screenshot {shot})", file=sys.stderr)
+                    print(f"    {label} {page_spec.path} {reaction.name} ({step}) failed: "
+                          f"{str(error).splitlines()[0]} (screenshot {shot}, the server's log "
+                          f"{server.log_path})", file=sys.stderr)
                     figures.failed += 1
                     break
                 figures.reactions.setdefault(reaction.name, []).append(seconds)
@@ -441,10 +445,11 @@ def main():
         idle = {tree: [] for tree in trees}
         for run in range(arguments.runs):
             imports.append(import_seconds(ROOT))
-            measure(browser, floor_tree, FLOOR, arguments.reactions, floor)
+            measure(browser, floor_tree, FLOOR, arguments.reactions, floor, label="floor")
             for page in pages:
                 for tree, folder in trees.items():
-                    measure(browser, folder, page, arguments.reactions, results[tree][page.name])
+                    measure(browser, folder, page, arguments.reactions, results[tree][page.name],
+                            label=tree)
             for tree, folder in trees.items():
                 measure_first_visits(browser, folder, pages, results[tree], idle[tree])
             print(f"  run {run + 1} of {arguments.runs} done, load {load()}", flush=True)
