@@ -82,11 +82,12 @@ def clamp_train_size(available):
     return size
 
 
-def choose_preset():
-    """The preset selectbox's callback: the stack becomes the chosen preset's."""
+def choose_preset(picker):
+    """The preset selectbox's callback: the stack becomes the preset chosen in `picker` (its
+    key)."""
     state = st.session_state
-    state["train_settings"]["preset"] = state["train_w_preset"]
-    state["train_stack"] = with_ids(layer_stack.preset(state["train_w_preset"]))
+    state["train_settings"]["preset"] = state[picker]
+    state["train_stack"] = with_ids(layer_stack.preset(state[picker]))
 
 
 def move_layer(position, offset):

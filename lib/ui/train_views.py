@@ -37,10 +37,14 @@ def layer_editor(stack, t):
         and its cost per digit (`layer_stack.cost`, `None` with a problem).
     """
     state = st.session_state
-    st.selectbox(t("train.preset"), list(layer_stack.PRESETS),
-                 key=train_state.widget_key("preset", state["train_settings"]["preset"]),
+    # The list is a view of the settings' preset, one widget per language: a selectbox keeps
+    # its choice by label, and the same one under the other language's labels handed its
+    # callback a label instead of a preset.
+    picker = f"train_w_preset_{state['language']}"
+    state[picker] = state["train_settings"]["preset"]
+    st.selectbox(t("train.preset"), list(layer_stack.PRESETS), key=picker,
                  format_func=lambda name: t(f"train.preset.{name}"),
-                 on_change=train_state.choose_preset)
+                 on_change=train_state.choose_preset, args=(picker,))
     # Each row's shape and parameters are worked out once every widget has written its value
     # into the stack, so that they count this edit, not the one before.
     editable = not classroom.hidden("train.layers")  # A classroom link may fix the stack.
