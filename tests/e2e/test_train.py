@@ -132,22 +132,3 @@ def test_stop_survives_page_switches_and_the_model_recognises(page, train_url):
     expect(metric(page, "Recognised")).to_have_text("1", timeout=60_000)
     screenshot(page, "train-model-on-recognize")
 
-
-def test_switching_the_language_back_and_forth_keeps_the_page(page, train_url):
-    # The preset list's labels are translated: a list kept under the other language's labels
-    # once handed its callback a label instead of a preset (the third switch: an exception,
-    # the sidebar gone).
-    page.goto(f"{train_url}/train")
-    wait_for_app(page)
-    language = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
-    for name, title in [("简体中文", "训练"), ("English", "Train"), ("简体中文", "训练"),
-                        ("English", "Train"), ("简体中文", "训练")]:
-        language.locator("[role='combobox']").click()
-        page.locator("[role='option']").filter(has_text=name).click()
-        wait_for_app(page)
-        expect(page.locator("h1").first).to_contain_text(title)
-        expect(page.get_by_test_id("stException")).to_have_count(0)
-        expect(page.get_by_test_id("stSidebar")).to_be_visible()
-    # The tutorial's CNN, still chosen, in Chinese.
-    expect(page.locator(".st-key-train_w_preset_zh").get_by_role("combobox")).to_have_value(
-        "教程中的 CNN（935,562 个参数）")
