@@ -149,7 +149,7 @@ def test_too_many_examples_are_refused_in_both_languages(model):
 
 
 def test_a_model_with_nothing_left_to_train_is_refused_in_both_languages():
-    # Its only weights are a convolution's, and convolutions are frozen.
+    # Its only weights are its first convolution's, which teaching keeps frozen.
     convolutions_only = keras.Sequential([
         keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(10, kernel_size=(28, 28)),
         keras.layers.Flatten(), keras.layers.Softmax()])
@@ -157,13 +157,12 @@ def test_a_model_with_nothing_left_to_train_is_refused_in_both_languages():
     with pytest.raises(InputError) as error:
         teach.teach(convolutions_only, [example])
     assert error.value.reason == "teach_no_trainable"
-    assert_says(error, "no weights left to train once its convolutions are frozen",
-                "没有可以训练的权重")
+    assert_says(error, "no weights fine-tuning may train", "没有微调可以训练的权重")
     # Its author froze its only dense layer: it stays frozen, as Keras keeps it.
     frozen_dense = keras.Sequential([
         keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(),
         keras.layers.Dense(10, activation="softmax", trainable=False)])
-    with pytest.raises(InputError, match="no weights left to train"):
+    with pytest.raises(InputError, match="no weights fine-tuning may train"):
         teach.check_teachable(frozen_dense)
     frozen_dense.layers[-1].trainable = True
     teach.check_teachable(frozen_dense)
