@@ -76,6 +76,9 @@ class Report:
 
     stroke_seconds: list = dataclasses.field(default_factory=list)  # protocol drawers
     browser_stroke_seconds: list = dataclasses.field(default_factory=list)  # real pages
+    # Strokes a real page's canvas never inked (drawn as Clear's new canvas was being made),
+    # drawn again.
+    unseen_strokes: int = 0
     uploads: list = dataclasses.field(default_factory=list)  # (images, seconds)
     queue_waits: list = dataclasses.field(default_factory=list)  # seconds from press to running
     places_shown: list = dataclasses.field(default_factory=list)
@@ -125,11 +128,22 @@ async def check_no_exception(page, who, report):
         report.error(who, "an exception is shown on the page")
 
 
+# A hand's travel from the Clear button to the canvas.
+HAND_SECONDS = 0.3
+# Whether the canvas's drawing layer holds ink (some pixel not transparent).
+HAS_INK = """canvas => {
+  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  for (let alpha = 3; alpha < pixels.length; alpha += 4) if (pixels[alpha]) return true;
+  return false;
+}"""
+
+
 async def draw_a_one(page):
     """Draws a "1" on the canvas; returns `time.monotonic()` at mouse-up.
 
-    The canvas takes every stroke once it is on the page (its toolbar, which took strokes that
-    started under it, is hidden: lib.ui.widgets.draw_canvas), so there is nothing to retry.
+    The canvas's toolbar, which took strokes that started under it, is hidden
+    (lib.ui.widgets.draw_canvas). A stroke made while Clear's new canvas is still being set
+    up can go unseen on a busy machine; `drawer` then finds no ink, and draws again.
     """
     from playwright.async_api import expect
 
@@ -155,8 +169,17 @@ async def drawer(context, url, deadline, report, think, who):
             await page.locator(".st-key-recognize_clear button").click()
             await expect(metric(page, "Prediction")).to_have_count(0, timeout=STROKE_TIMEOUT_MS)
             await wait_for_app(page)
+            await asyncio.sleep(HAND_SECONDS)
             released = await draw_a_one(page)
-            await expect(metric(page, "Prediction")).to_have_text("1", timeout=STROKE_TIMEOUT_MS)
+            prediction = metric(page, "Prediction")
+            try:
+                await expect(prediction).to_have_text("1", timeout=STROKE_TIMEOUT_MS)
+            except AssertionError:
+                if await page.locator("canvas.dc-canvas.lower-canvas").evaluate(HAS_INK):
+                    raise  # Drawn, and not answered.
+                report.unseen_strokes += 1
+                released = await draw_a_one(page)
+                await expect(prediction).to_have_text("1", timeout=STROKE_TIMEOUT_MS)
             report.browser_stroke_seconds.append(time.monotonic() - released)
         except AssertionError as error:
             report.error(who, f"stroke not answered: {str(error).splitlines()[0]}")
@@ -463,6 +486,9 @@ def print_report(report, arguments):
             print(f"{name}: {len(strokes)} strokes, p50 {p50 * 1000:.0f} ms, "
                   f"p95 {p95 * 1000:.0f} ms, max {max(strokes) * 1000:.0f} ms  "
                   "(target p95 <= 1,000 ms)")
+    if report.unseen_strokes:
+        print(f"browser drawers: {report.unseen_strokes} strokes the canvas never inked "
+              "(drawn as Clear's new canvas was being made), drawn again")
     if report.uploads:
         rates = [images / seconds for images, seconds in report.uploads]
         print(f"zips recognised: {len(rates)}; upload -> results on screen "
