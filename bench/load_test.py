@@ -60,6 +60,8 @@ sys.path.insert(0, str(ROOT))
 from tests.e2e.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
+    HAS_INK,
+    INK_LAYER,
     _free_port,
     start_streamlit,
     stop,
@@ -130,12 +132,6 @@ async def check_no_exception(page, who, report):
 
 # A hand's travel from the Clear button to the canvas.
 HAND_SECONDS = 0.3
-# Whether the canvas's drawing layer holds ink (some pixel not transparent).
-HAS_INK = """canvas => {
-  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-  for (let alpha = 3; alpha < pixels.length; alpha += 4) if (pixels[alpha]) return true;
-  return false;
-}"""
 
 
 async def draw_a_one(page):
@@ -175,7 +171,7 @@ async def drawer(context, url, deadline, report, think, who):
             try:
                 await expect(prediction).to_have_text("1", timeout=STROKE_TIMEOUT_MS)
             except AssertionError:
-                if await page.locator("canvas.dc-canvas.lower-canvas").evaluate(HAS_INK):
+                if await page.locator(INK_LAYER).evaluate(HAS_INK):
                     raise  # Drawn, and not answered.
                 report.unseen_strokes += 1
                 released = await draw_a_one(page)

@@ -99,6 +99,18 @@ def page(browser):
     context.close()
 
 
+# The drawing canvas's drawing layer (its background is another lower canvas), and a script
+# for `locator.evaluate` that says whether it holds ink: some pixel of it is not transparent.
+# A stroke drawn while a new canvas is being set up can go unseen on a busy machine; a canvas
+# without ink can then be drawn on again without inking anything twice.
+INK_LAYER = "canvas.dc-canvas.lower-canvas"
+HAS_INK = """canvas => {
+  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  for (let alpha = 3; alpha < pixels.length; alpha += 4) if (pixels[alpha]) return true;
+  return false;
+}"""
+
+
 def wait_for_app(page, timeout=60_000):
     """Waits until the app's script run has finished (as Streamlit's own e2e tests do)."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import strokes_teach
-from tests.e2e.conftest import screenshot, wait_for_app
+from tests.e2e.conftest import HAS_INK, INK_LAYER, screenshot, wait_for_app
 from tests.e2e.test_recognize import STROKES, draw, metric, open_recognize
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -23,16 +23,6 @@ MODEL_NAME = f"Mine (taught with {len(strokes_teach.TAUGHT)} examples)"
 # The teaching run: queued, then five epochs on ~520 digits and before/after on 1,000 MNIST
 # test digits (about 5-10 s alone; the machine may be busy with other tests).
 TEACH_TIMEOUT = 120_000
-
-
-# The canvas's drawing layer (its background is another), and whether it holds ink: some
-# pixel of it is not transparent.
-HAS_INK = """canvas => {
-  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-  for (let alpha = 3; alpha < pixels.length; alpha += 4) if (pixels[alpha]) return true;
-  return false;
-}"""
-INK_LAYER = "canvas.dc-canvas.lower-canvas"
 
 
 def draw_digit(page, strokes):
