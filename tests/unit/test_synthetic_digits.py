@@ -20,6 +20,20 @@ def holes(ink):
     return sum(1 for label, size in enumerate(sizes, 1) if label not in border and size >= 30)
 
 
+def assert_readable_on_the_canvas(drawing):
+    """A drawing (this generator's or `lib.writers`') inks a 280 x 280 canvas in [0, 1], wholly
+    on it (nothing touches the edges), and the app reads it as a 28 x 28 digit."""
+    ink = synthetic_digits.render(drawing)
+    assert ink.shape == (280, 280) and ink.dtype == np.float32
+    assert ink.min() == 0.0 and ink.max() == 1.0
+    assert not ink[[0, -1]].any() and not ink[:, [0, -1]].any()
+    for stroke in drawing.strokes:
+        assert stroke.ndim == 2 and stroke.shape[1] == 2
+        assert stroke.min() > 0 and stroke.max() < 1
+    digit = preprocess.to_mnist(ink)
+    assert digit.shape == (28, 28) and digit.max() == pytest.approx(1.0)
+
+
 def test_the_styles_the_issue_asks_for_and_every_digit():
     for style in ("1_flag", "1_flag_base", "4_closed", "7_bar", "9_straight", "2_loop"):
         assert synthetic_digits.STYLES[style].mnist_has_few
@@ -34,16 +48,7 @@ def test_every_style_draws_a_digit_that_the_app_can_read(style):
     for seed in SEEDS[:3]:
         drawing = synthetic_digits.draw_strokes(style, seed)
         assert drawing.digit == synthetic_digits.STYLES[style].digit
-        ink = synthetic_digits.render(drawing)
-        assert ink.shape == (280, 280) and ink.dtype == np.float32
-        assert ink.min() == 0.0 and ink.max() == 1.0
-        # Wholly on the canvas: nothing touches the edges.
-        assert not ink[[0, -1]].any() and not ink[:, [0, -1]].any()
-        for stroke in drawing.strokes:
-            assert stroke.ndim == 2 and stroke.shape[1] == 2
-            assert stroke.min() > 0 and stroke.max() < 1
-        digit = preprocess.to_mnist(ink)
-        assert digit.shape == (28, 28) and digit.max() == pytest.approx(1.0)
+        assert_readable_on_the_canvas(drawing)
 
 
 def test_closed_shapes_have_holes_and_open_ones_do_not():

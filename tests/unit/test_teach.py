@@ -12,6 +12,7 @@ from PIL import Image
 
 from lib import cli, models, preprocess, synthetic_digits, teach, training, uploads, writers
 from lib.errors import InputError
+from tests.unit.test_synthetic_digits import assert_readable_on_the_canvas
 
 # A writer of neither range, so that no test shares a hand with tuning or the benchmark.
 WRITER = 20_000 + 4
@@ -247,15 +248,7 @@ def test_every_style_draws_its_digit_on_the_canvas(style):
     for writer_id in (0, writers.BENCH_WRITERS[0]):
         drawing = writers.draw_strokes(style, writers.writer(writer_id), 3)
         assert drawing.digit == writers.STYLES[style].digit
-        ink = synthetic_digits.render(drawing)
-        assert ink.shape == (280, 280) and ink.dtype == np.float32
-        assert ink.min() == 0.0 and ink.max() == 1.0
-        assert not ink[[0, -1]].any() and not ink[:, [0, -1]].any()
-        for stroke in drawing.strokes:
-            assert stroke.ndim == 2 and stroke.shape[1] == 2
-            assert stroke.min() > 0 and stroke.max() < 1
-        digit = preprocess.to_mnist(ink)
-        assert digit.shape == (28, 28) and digit.max() == pytest.approx(1.0)
+        assert_readable_on_the_canvas(drawing)
 
 
 def test_every_digit_has_a_form_and_every_form_is_new():
