@@ -65,8 +65,6 @@ MAX_SECONDS = 120
 
 # --- Which layers a run freezes --------------------------------------------------------
 CONVOLUTIONS = (keras.layers.Conv2D, keras.layers.DepthwiseConv2D, keras.layers.SeparableConv2D)
-# Kept for code that named the frozen kinds.
-FROZEN_KINDS = CONVOLUTIONS
 
 
 def _has_weights(layer):
