@@ -13,33 +13,40 @@ CANVAS_SIZE = 280
 NO_CHART_BAR = {"displayModeBar": False}
 
 
-# streamlit-drawable-canvas 0.13 floats a toolbar (undo, redo, an edit mode, reset) over the
-# canvas's top right band, invisible until hovered, and has no argument to hide it but
-# `disabled=True`, which stops drawing too. Resting there, the toolbar took the mouse-down of a
-# stroke started in that band (a 1, 5 or 7), on a fresh canvas and after Clear alike; its edit
-# mode selects strokes instead of drawing them. The pages have their own Clear. The component
-# draws into a shadow root that the page's CSS cannot reach, so this script adds one rule to
-# the shadow root of each canvas as it mounts (every canvas of the page, and the later ones).
-_HIDE_CANVAS_TOOLBAR = """<script>
+# Two rules for streamlit-drawable-canvas 0.13, which draws into a shadow root that the page's
+# CSS cannot reach; this script adds them to the shadow root of each canvas as it mounts (every
+# canvas of the page, and the later ones, such as the one Clear makes).
+# - It floats a toolbar (undo, redo, an edit mode, reset) over the canvas's top right band,
+#   invisible until hovered, and has no argument to hide it but `disabled=True`, which stops
+#   drawing too. Resting there, the toolbar took the mouse-down of a stroke started in that band
+#   (a 1, 5 or 7), on a fresh canvas and after Clear alike; its edit mode selects strokes instead
+#   of drawing them. The pages have their own Clear.
+# - Its own stylesheet loads after the canvas is built. Until then (up to 0.8 s on a busy
+#   machine) the drawing surface sat under the 280 px background canvas, out of sight, and a
+#   stroke drawn on what the student saw inked nothing. The rules that stack the two canvases
+#   are here from the start.
+_CANVAS_RULES = """<script>
 (() => {
-  if (window.kerasDigitLabCanvasToolbar) return;
-  window.kerasDigitLabCanvasToolbar = true;
+  if (window.kerasDigitLabCanvasRules) return;
+  window.kerasDigitLabCanvasRules = true;
   const hosts = '[data-testid="stBidiComponentIsolated"]';
-  const hide = () => {
+  const addRules = () => {
     let waiting = false;
     for (const host of document.querySelectorAll(hosts)) {
       const root = host.shadowRoot;
       if (!root) { waiting = true; continue; }  // Attached just after the host is inserted.
-      if (root.querySelector("style[data-no-toolbar]")) continue;
+      if (root.querySelector("style[data-canvas-rules]")) continue;
       const style = document.createElement("style");
-      style.dataset.noToolbar = "";
-      style.textContent = ".dc-toolbar { display: none !important; }";
+      style.dataset.canvasRules = "";
+      style.textContent = ".dc-toolbar { display: none !important; }"
+        + ".dc-container { position: relative; }"
+        + ".dc-background-canvas { position: absolute; top: 0; left: 0; z-index: 0; }";
       root.appendChild(style);
     }
-    if (waiting) requestAnimationFrame(hide);
+    if (waiting) requestAnimationFrame(addRules);
   };
-  new MutationObserver(hide).observe(document.body, {childList: true, subtree: true});
-  hide();
+  new MutationObserver(addRules).observe(document.body, {childList: true, subtree: true});
+  addRules();
 })();
 </script>"""
 
@@ -61,7 +68,7 @@ def draw_canvas(key, stroke_width=20):
         canvas = st_canvas(stroke_width=stroke_width, stroke_color="#000000",
                            height=CANVAS_SIZE, width=CANVAS_SIZE, drawing_mode="freedraw",
                            return_image_data=True, key=key)
-        st.html(_HIDE_CANVAS_TOOLBAR, unsafe_allow_javascript=True)
+        st.html(_CANVAS_RULES, unsafe_allow_javascript=True)
     return canvas.image_data
 
 

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 def test_a_small_class_draws_uploads_and_queues_for_training_without_errors():
     arguments = load_test.parse_arguments([
-        "--students", "6", "--seconds", "20", "--trainers", "2", "--uploaders", "1",
+        "--students", "6", "--seconds", "30", "--trainers", "2", "--uploaders", "1",
         "--browser-drawers", "1", "--zip-images", "50", "--epochs", "1", "--no-baseline",
         "--generator-nice", "0",  # Leaves this pytest process's priority alone.
     ])
