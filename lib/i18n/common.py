@@ -714,7 +714,8 @@ TEXTS = {
     # The sidebar (streamlit_app.py): the active model.
     "sidebar.model": ("Model", "模型"),
     "sidebar.model.bundled": ("Bundled CNN (trained)", "内置 CNN（已训练）"),
-    "sidebar.model.session": ("Trained in this session: {name}", "本次会话训练的模型：{name}"),
+    # The name first: the sidebar's picker shows the start of a long label only.
+    "sidebar.model.session": ("{name} · trained in this session", "{name} · 本次会话训练"),
     "sidebar.model.uploaded": ("Uploaded: {name}", "已上传：{name}"),
     "sidebar.model.upload": ("Upload a model (.keras or .h5)", "上传模型（.keras 或 .h5）"),
     "sidebar.model.upload_help": (

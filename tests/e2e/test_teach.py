@@ -90,11 +90,11 @@ def test_correct_teach_and_it_reads_my_one(page, app_url):
     started = time.monotonic()
     start.click()
     # The run ends with its model selected in the sidebar's picker and used by the page.
-    expect(sidebar_model(page)).to_have_value(f"Trained in this session: {MODEL_NAME}",
+    expect(sidebar_model(page)).to_have_value(f"{MODEL_NAME} · trained in this session",
                                              timeout=TEACH_TIMEOUT)
     wait_for_app(page)
     seconds = time.monotonic() - started
-    expect(page.get_by_text(f"Using the model: Trained in this session: {MODEL_NAME}")
+    expect(page.get_by_text(f"Using the model: {MODEL_NAME} · trained in this session")
            ).to_be_visible()
     # The panel from its heading: the button, the run's result, before and after.
     page.get_by_role("heading", name="Teach it your handwriting").evaluate(
@@ -109,7 +109,7 @@ def test_correct_teach_and_it_reads_my_one(page, app_url):
     page.wait_for_timeout(500)
     wait_for_app(page)
     expect(metric(page, "Prediction")).to_have_text("1")
-    expect(sidebar_model(page)).to_have_value(f"Trained in this session: {MODEL_NAME}")
+    expect(sidebar_model(page)).to_have_value(f"{MODEL_NAME} · trained in this session")
     page.locator("canvas.upper-canvas").scroll_into_view_if_needed()
     screenshot(page, "teach-read-right")
 

@@ -119,7 +119,7 @@ def test_stop_survives_page_switches_and_the_model_recognises(page, train_url):
     page.get_by_test_id("stSidebarNav").get_by_text("Recognize", exact=True).click()
     wait_for_app(page)
     screenshot(page, "train-recognize")
-    expect(page.get_by_text(re.compile(r"Trained in this session: custom-\d+")).first
+    expect(page.get_by_text(re.compile(r"custom-\d+ · trained in this session")).first
            ).to_be_visible()
     mnist = data.load_mnist("embedded")
     buffer = io.BytesIO()
