@@ -173,7 +173,8 @@ def layers_tab(outputs, t):
     st.dataframe(pd.DataFrame(
         [(o.name, o.class_name, str(o.output_shape), o.params) for o in outputs],
         columns=[t("inside.col.layer"), t("inside.col.type"), t("inside.col.shape"),
-                 t("inside.col.params")]), hide_index=True)
+                 t("inside.col.params")]), hide_index=True,
+        column_config={t("inside.col.params"): st.column_config.NumberColumn(format="localized")})
     for number, output in enumerate(outputs):
         with st.container(border=True):
             # Layer names come from the model's config: an upload's are the student's.

@@ -1,8 +1,9 @@
-"""Unit tests of lib/charts/ (digits, the evaluation charts, style) and lib/recognition.py (the
-/recognize logic)."""
+"""Unit tests of lib/charts/ (digits, the evaluation charts, style, the feature-map grid) and
+lib/recognition.py (the /recognize logic)."""
 
 import csv
 import io
+import json
 
 import numpy as np
 import plotly.graph_objects as go
@@ -11,6 +12,7 @@ import pytest
 from lib import evaluation, recognition, uploads
 from lib.charts import digits as charts
 from lib.charts import evaluation as evaluation_charts
+from lib.charts import explore as explore_charts
 from lib.charts import style
 from lib.errors import InputError
 
@@ -92,6 +94,26 @@ def test_thumbnail_grid_of_nothing_and_bad_arguments():
         charts.thumbnail_grid([np.zeros((28, 28))], ["x"], columns=0)
     with pytest.raises(ValueError, match="one shape"):
         charts.thumbnail_grid([np.zeros((28, 28)), np.zeros((20, 20))], ["x", "y"])
+
+
+def test_the_feature_map_grid_names_each_cell_s_map_and_sends_binary_arrays():
+    maps = np.arange(5 * 3 * 4, dtype=np.float32).reshape(5, 3, 4) - 30  # Signed.
+    figure = explore_charts.maps_figure(maps, "", "map {index}", columns=2)
+    heatmap = figure.data[0]
+    z, numbers = np.asarray(heatmap.z), np.asarray(heatmap.customdata)
+    assert z.shape == numbers.shape == (3 * 3 + 2, 2 * 4 + 1)  # 3 rows, 2 columns, 1-px gaps.
+    for index in range(5):
+        top, left = (index // 2) * 4, (index % 2) * 5
+        np.testing.assert_array_equal(z[top:top + 3, left:left + 4], maps[index])
+        assert (numbers[top:top + 3, left:left + 4] == index).all()
+    assert np.isnan(z[3]).all() and np.isnan(z[:, 4]).all() and np.isnan(z[8:, 5:]).all()
+    assert heatmap.hoverongaps is False  # The gaps and the empty sixth place say nothing.
+    assert heatmap.hovertemplate == "map %{customdata}: %{z:.3f}<extra></extra>"
+    assert (heatmap.zmin, heatmap.zmax) == (-30, 30)  # Signed: centred on zero.
+    # As Streamlit sends it: both arrays in binary (a label string per cell tripled the chart).
+    trace = json.loads(figure.to_json())["data"][0]
+    assert trace["z"]["dtype"] == "f4" and "bdata" in trace["z"]
+    assert trace["customdata"]["dtype"] == "i2" and "bdata" in trace["customdata"]
 
 
 def test_per_digit_accuracy():
