@@ -174,6 +174,10 @@ TEXTS = {
     "train.result.mistake": ("{label} read as {guess} ({confidence})",
                              "{label} 被认成 {guess}（{confidence}）"),
     "train.download": ("Download {suffix}", "下载 {suffix}"),
+    # A time (lib.ui.train_state.describe_seconds).
+    "train.time.seconds": ("{seconds} s", "{seconds} 秒"),
+    "train.time.minutes": ("{minutes} min", "{minutes} 分钟"),
+    "train.time.minutes_seconds": ("{minutes} min {seconds} s", "{minutes} 分 {seconds} 秒"),
     "train.download.saved_model": ("Download SavedModel", "下载 SavedModel"),
     "train.download.saved_model_help": (
         "A .zip for TensorFlow Serving. Unzip it and point TensorFlow Serving at the folder "

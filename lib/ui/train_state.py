@@ -187,9 +187,13 @@ def take_in(snapshot):
     return True
 
 
-def describe_seconds(seconds):
-    """`"2 min 5 s"`, `"40 s"`, or `"?"` for `None`."""
+def describe_seconds(seconds, t):
+    """`"2 min 5 s"`, `"30 min"`, `"40 s"` (in the page's language), or `"?"` for `None`."""
     if seconds is None:
         return "?"
     minutes, seconds = divmod(int(round(seconds)), 60)
-    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+    if not minutes:
+        return t("train.time.seconds", seconds=seconds)
+    if not seconds:
+        return t("train.time.minutes", minutes=minutes)
+    return t("train.time.minutes_seconds", minutes=minutes, seconds=seconds)

@@ -18,6 +18,8 @@ from lib.errors import InputError
 from lib.ui import cache, classroom, glossary, session, train_state, widgets
 
 CHART_KEYS = ("loss", "accuracy", "epoch", "train", "validation")
+# The test digits a finished run shows it got wrong, the most confident first.
+MISTAKES_SHOWN = 12
 
 
 def chart_text(t):
@@ -225,10 +227,9 @@ def run_budget(cost, settings, mnist, t):
     except training.BudgetError as error:
         st.error(error.message(st.session_state["language"]), icon=":material/timer_off:")
         return error
-    describe = train_state.describe_seconds
-    st.caption(t("train.budget.estimate", time=describe(estimate.seconds),
+    st.caption(t("train.budget.estimate", time=train_state.describe_seconds(estimate.seconds, t),
                  step_mb=estimate.step_bytes / 2**20,
-                 limit_time=describe(training.max_run_seconds()),
+                 limit_time=train_state.describe_seconds(training.max_run_seconds(), t),
                  limit_mb=training.MAX_STEP_BYTES / 2**20))
     return None
 
@@ -281,7 +282,7 @@ def _progress(manager, snapshot, t):
         "train.live.progress", epoch=progress.get("epoch", 1),
         epochs=progress.get("epochs", epochs), step=progress.get("step", 0),
         steps=progress.get("steps", 0), rate=f"{progress.get('samples_per_second', 0):,.0f}",
-        left=train_state.describe_seconds(progress.get("seconds_left"))))
+        left=train_state.describe_seconds(progress.get("seconds_left"), t)))
     st.button(t("train.stop"), icon=":material/stop_circle:", key="train_stop",
               disabled=snapshot.stop_requested, on_click=manager.stop, args=(snapshot.id,))
 
@@ -319,7 +320,7 @@ def finished_run(snapshot, database, t):
                   on_click=session.add_session_model, args=(name, result.model, live.card))
     accuracy, seconds, epochs = st.columns(3)
     accuracy.metric(t("train.result.accuracy"), f"{result.test_accuracy:.2%}")
-    seconds.metric(t("train.result.seconds"), train_state.describe_seconds(result.seconds))
+    seconds.metric(t("train.result.seconds"), train_state.describe_seconds(result.seconds, t))
     epochs.metric(t("train.result.epochs"), len(result.history))
     widgets.evaluation_view(live.evaluation, t, "train")
     _mistakes(live.evaluation, snapshot.meta["x_test"], snapshot.meta["y_test"], t)
@@ -330,11 +331,14 @@ def _mistakes(evaluation, x_test, y_test, t):
     if not len(evaluation.mistakes):
         return
     st.markdown(f"**{t('train.result.mistakes')}**")
-    for column, index in zip(st.columns(12), evaluation.mistakes, strict=False):
-        column.image(np.kron(x_test[index], np.ones((2, 2), np.uint8)))
-        column.caption(t("train.result.mistake", label=int(y_test[index]),
-                         guess=int(evaluation.predictions[index]),
-                         confidence=f"{evaluation.confidences[index]:.0%}"))
+    # As many to a row as fit: twelve columns at 1024 px wrapped each caption a word a line.
+    with st.container(horizontal=True):
+        for index in evaluation.mistakes[:MISTAKES_SHOWN]:
+            with st.container(width=96, gap="small"):
+                st.image(np.kron(x_test[index], np.ones((2, 2), np.uint8)))
+                st.caption(t("train.result.mistake", label=int(y_test[index]),
+                             guess=int(evaluation.predictions[index]),
+                             confidence=f"{evaluation.confidences[index]:.0%}"))
 
 
 def _model_files(snapshot, database, t):
@@ -342,16 +346,17 @@ def _model_files(snapshot, database, t):
     live, name = snapshot.result, snapshot.meta["name"]
     model = live.result.model
     downloads = st.session_state["train_finished"][snapshot.id]["downloads"]
-    keras_file, h5_file, saved_model, save = st.columns([1, 1, 1.6, 1.6],
-                                                        vertical_alignment="bottom")
-    for column, suffix in ((keras_file, ".keras"), (h5_file, ".h5")):
+    files, save = st.columns([3, 1.4], vertical_alignment="bottom")
+    # Buttons as wide as their labels, wrapping to a second line where the page is narrow.
+    files = files.container(horizontal=True)
+    for suffix in (".keras", ".h5"):
         if suffix not in downloads:
             downloads[suffix] = training.model_file_bytes(model, suffix)
-        column.download_button(t("train.download", suffix=suffix), downloads[suffix],
-                               file_name=f"{name}{suffix}", icon=":material/download:",
-                               key=f"train_download{suffix.replace('.', '_')}")
+        files.download_button(t("train.download", suffix=suffix), downloads[suffix],
+                              file_name=f"{name}{suffix}", icon=":material/download:",
+                              key=f"train_download{suffix.replace('.', '_')}")
     # Exported and zipped only when clicked (about 1.5 s, off the script's thread).
-    saved_model.download_button(
+    files.download_button(
         t("train.download.saved_model"),
         lambda model=model, name=name: models.saved_model_zip(model, name),
         file_name=f"{name}-saved_model.zip", mime="application/zip",
@@ -442,7 +447,7 @@ def _run_row(run, differ, t):
         **{name: _setting_text(settings.get(name)) for name in differ},
         t("train.runs.column.accuracy"): "" if accuracy is None else f"{accuracy:.1%}",
         t("train.runs.column.seconds"): "" if run["seconds"] is None
-        else train_state.describe_seconds(run["seconds"]),
+        else train_state.describe_seconds(run["seconds"], t),
         t("train.runs.column.params"): "" if run["parameters"] is None
         else f"{run['parameters']:,}",
         t("train.runs.column.status"): t(status) if status in i18n.TEXTS else run["status"],

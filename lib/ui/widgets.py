@@ -98,7 +98,7 @@ def argument_input(argument, column, key, t, slider=False, help=None):
                                    key=key, help=help, **start(int(argument.default)))
     if argument.kind == "float" and slider:
         return column.slider(argument.name, float(argument.minimum), float(argument.maximum),
-                             step=argument.step, key=key, help=help,
+                             step=argument.step, format="%.4g", key=key, help=help,
                              **start(float(argument.default)))
     if argument.kind == "float":
         return column.number_input(argument.name, float(argument.minimum),

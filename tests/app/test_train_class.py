@@ -92,7 +92,8 @@ def test_a_student_sees_their_runs_or_the_class_and_renames_and_deletes_only_the
     [table] = app.dataframe
     run_column = i18n.text("train.runs.column.run", language)
     assert list(table.value[run_column]) == ["#1 adam-1"]  # Mine by default.
-    assert table.value.iloc[0][i18n.text("train.runs.column.seconds", language)] == "2 min 5 s"
+    assert table.value.iloc[0][i18n.text("train.runs.column.seconds", language)] == (
+        "2 min 5 s" if language == "en" else "2 分 5 秒")
     assert table.value.iloc[0][i18n.text("train.runs.column.params", language)] == "1,234,567"
     app.segmented_control(key="train_runs_scope").set_value("class").run()
     [table] = app.dataframe
