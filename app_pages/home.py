@@ -37,7 +37,8 @@ MODULES = [
     ("applications", "app_pages/applications.py"),
 ]
 for module, page in MODULES:
-    name, what, link = st.columns([1, 4, 1.4], vertical_alignment="center")
+    # Wide enough for `keras.applications` whole, at 1024 px and on the projector's type.
+    name, what, link = st.columns([2.2, 4, 1.4], vertical_alignment="center")
     name.markdown(f"**`keras.{module}`**")
     what.write(t(f"home.module.{module}"))
     if page:

@@ -124,13 +124,14 @@ st.divider()
 st.subheader(t("layers.ways.title"), anchor=False)
 st.markdown(t("layers.ways.intro"))
 built = cache.explore_three_ways()
-for column, way in zip(st.columns(3), built, strict=True):
-    column.markdown(f"**{t(f'layers.ways.{way.way}')}**")
-    column.code(way.code, language="python")
-    column.dataframe(pd.DataFrame(way.rows, columns=[t("layers.ways.layer"),
-                                                     t("layers.ways.shape"),
-                                                     t("layers.ways.params")]), hide_index=True)
-    column.caption(t("layers.ways.total", params=way.total_params))
+# A tab each, the page's whole width: three columns cut the summary's Param # at 1024 px.
+for tab, way in zip(st.tabs([t(f"layers.ways.{way.way}") for way in built]), built, strict=True):
+    tab.code(way.code, language="python")
+    tab.dataframe(pd.DataFrame(way.rows, columns=[t("layers.ways.layer"), t("layers.ways.shape"),
+                                                  t("layers.ways.params")]),
+                  hide_index=True, height="content", column_config={
+                      t("layers.ways.params"): st.column_config.NumberColumn(format="localized")})
+    tab.caption(t("layers.ways.total", params=way.total_params))
 if len({(way.rows, way.total_params) for way in built}) == 1:
     st.success(t("layers.ways.same", params=built[0].total_params), icon=":material/check:")
 else:

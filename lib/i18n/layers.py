@@ -146,9 +146,9 @@ TEXTS = {
     "layers.ways.title": ("Three ways to build a model", "构建模型的三种方式"),
     "layers.ways.intro": (
         "The tutorial's CNN written as a Sequential list, with Sequential().add(), and with the "
-        "functional API. Each code block below was run as shown; its model.summary() is beside it.",
+        "functional API. Each tab's code was run as shown; its model.summary() is under it.",
         "教程中的 CNN 分别用 Sequential 列表、Sequential().add() 和函数式 API 编写。下面每段代码都"
-        "按原样运行过，旁边是它的 model.summary()。",
+        "按原样运行过，下面是它的 model.summary()。",
     ),
     "layers.ways.sequential_list": ("Sequential([...])", "Sequential([...])"),
     "layers.ways.sequential_add": ("Sequential() + add()", "Sequential() + add()"),
