@@ -116,19 +116,41 @@ def main(argv=None):
 
 
 def read_paths(paths):
-    """`(name, bytes)` for each file named, every file under each folder, and each zip.
+    """`(name, contents)` for each file named, every file under each folder, and each zip.
 
-    Files are read one at a time, as the caller asks for them; a path that is
+    Files are read one at a time, as the caller asks for them. Contents are the file's bytes;
+    nothing is read of a file in a folder that a batch skips by its name (`b""`), or of one
+    over the server's upload limit (its `InputError`, from its size on disk). A path that is
     neither a file nor a folder comes as `(name, None)`.
     """
     for path in map(pathlib.Path, paths):
         if path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
-                yield f"{path.name}/{file.relative_to(path).as_posix()}", file.read_bytes()
+                name = f"{path.name}/{file.relative_to(path).as_posix()}"
+                yield name, b"" if uploads.skipped_unread(name) else _read_file(file)
         elif path.is_file():
-            yield str(path), path.read_bytes()
+            yield str(path), _read_file(path)
         else:
             yield str(path), None
+
+
+def _read_file(path):
+    size = path.stat().st_size
+    if size > uploads.FILE_MAX_BYTES:
+        return uploads.file_too_large(size)
+    return path.read_bytes()
+
+
+def _readable(paths, missing, refused):
+    """`read_paths`'s files that were read; the others' names go to `missing`, and
+    `(name, InputError)` of those refused unread to `refused`."""
+    for name, contents in read_paths(paths):
+        if contents is None:
+            missing.append(name)
+        elif isinstance(contents, InputError):
+            refused.append((name, contents))
+        else:
+            yield name, contents
 
 
 def printable(text):
@@ -193,28 +215,20 @@ def run_predict(arguments):
     model = _load_model_or_say_why(arguments.model)
     if model is None:
         return 2
-    missing = []
-
-    def existing():
-        for name, contents in read_paths(arguments.paths):
-            if contents is None:
-                missing.append(name)
-            else:
-                yield name, contents
-
+    missing, refused = [], []
     # Batch after batch, each within the server's budget of files and bytes, so a large folder
     # never sits in memory whole; a command line has no budget of pixels.
     limits = dataclasses.replace(uploads.LIMITS, max_pixels=None)
     skipped = collections.Counter()
     results = []
-    for batch in uploads.batches(existing(), limits):
+    for batch in uploads.batches(_readable(arguments.paths, missing, refused), limits):
         skipped.update(batch.skipped)
         for result in uploads.recognize(model, batch):
             results.append(result)
             print(_result_line(result, arguments.json))
-    for name in missing:
-        print(json_line({"file": name, "error": "no such file or folder"}) if arguments.json
-              else f"{printable(name)}\terror: no such file or folder")
+    for name, error in [(name, "no such file or folder") for name in missing] + refused:
+        print(json_line({"file": name, "error": str(error)}) if arguments.json
+              else f"{printable(name)}\terror: {printable(error)}")
     if skipped:
         print(f"skipped {sum(skipped.values())} file(s): " + ", ".join(
             f"{count} {reason}" for reason, count in sorted(skipped.items())),
@@ -373,16 +387,8 @@ def _read_examples(model, paths):
     """`(examples, skipped)`: the labelled images among `paths`, read and preprocessed as
     `predict` reads them (the server's budgets of one batch, zip refusals and all). Each file
     that cannot teach (unreadable, refused, no label in its name) is listed on its own line."""
-    missing = []
-
-    def existing():
-        for name, contents in read_paths(paths):
-            if contents is None:
-                missing.append(name)
-            else:
-                yield name, contents
-
-    batch = uploads.gather(existing())
+    missing, refused = [], []
+    batch = uploads.gather(_readable(paths, missing, refused))
     examples, skipped = [], sum(batch.skipped.values())
     for result in uploads.recognize(model, batch):
         if result.error is not None:
@@ -394,9 +400,9 @@ def _read_examples(model, paths):
             examples.append(teach.Example(result.image, result.label, result.file))
             continue
         skipped += 1
-    for name in missing:
-        print(f"{printable(name)}\tskipped: no such file or folder")
-    return examples, skipped + len(missing)
+    for name, error in [(name, "no such file or folder") for name in missing] + refused:
+        print(f"{printable(name)}\tskipped: {printable(error)}")
+    return examples, skipped + len(missing) + len(refused)
 
 
 class _EpochPrinter:

@@ -319,6 +319,14 @@ def _walk(file):
                 if dataset.dtype.kind not in "fiub" or dataset.dtype.itemsize > 8:
                     raise InputError("model_weights_refused", detail=f"{path} holds "
                                      f"{dataset.dtype} values.")
+                # HDF5 reads a chunk whole, into a buffer of its declared size, stored or not:
+                # a chunk larger than its dataset costs memory its shape does not declare.
+                if dataset.chunks is not None and any(
+                        chunk > max(size, 1)
+                        for chunk, size in zip(dataset.chunks, dataset.shape, strict=True)):
+                    raise InputError("model_weights_refused", detail=f"{path} is stored in "
+                                     f"chunks of {dataset.chunks}, larger than its shape "
+                                     f"{dataset.shape}.")
                 _check_attributes(dataset)
                 yield path, dataset
             else:

@@ -242,12 +242,12 @@ class _Gathering:
         try:
             if name.lower().endswith(".zip"):
                 return self._zip_plan(name, data)
-            skip = _skip_reason(name) if ("/" in name or "\\" in name) else None
+            skip = skipped_unread(name)
             if skip:
                 self.batch.skipped[skip] += 1
                 return None
             if len(data) > FILE_MAX_BYTES:
-                self.batch.errors.append((name, _file_too_large(len(data))))
+                self.batch.errors.append((name, file_too_large(len(data))))
                 return None
             return _Plan(name, files=1, size=len(data), reads=[(name, lambda: data)])
         except InputError as error:
@@ -298,7 +298,7 @@ class _Gathering:
             elif info.flag_bits & 0x1:
                 plan.errors.append((name, InputError("zip_encrypted")))
             elif info.file_size > FILE_MAX_BYTES:
-                plan.errors.append((name, _file_too_large(info.file_size)))
+                plan.errors.append((name, file_too_large(info.file_size)))
             else:
                 plan.size += info.file_size
                 plan.reads.append((name, _member_reader(archive, info)))
@@ -349,7 +349,17 @@ def _check_zip(members):
             raise InputError("zip_ratio", name=info.filename, ratio=ratio, limit=ZIP_MAX_RATIO)
 
 
-def _file_too_large(size):
+def skipped_unread(name):
+    """Why `gather` skips the upload `name` by its name alone, unread (a file of an uploaded
+    folder: `"macos"`, `"hidden"`, `"not_image"`), or `None`. Zips, and files uploaded on
+    their own, are read."""
+    if name.lower().endswith(".zip") or not ("/" in name or "\\" in name):
+        return None
+    return _skip_reason(name)
+
+
+def file_too_large(size):
+    """The refusal of a file of `size` bytes, over `FILE_MAX_BYTES`."""
     return InputError("file_too_large", size_mb=size / 2**20, limit_mb=FILE_MAX_BYTES / 2**20)
 
 

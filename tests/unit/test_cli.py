@@ -1,6 +1,7 @@
 import io
 import json
 import os
+import resource
 import zipfile
 
 import numpy as np
@@ -55,6 +56,27 @@ def test_unreadable_files_are_reported_and_the_rest_go_on(num_draft, tmp_path, c
     assert "num-draft.zip/num-draft/num7.png\t7\t" in captured.out
     assert "missing.png\terror: no such file" in captured.out
     assert "skipped 1 file(s): 1 not_image" in captured.err
+
+
+def test_a_folder_s_files_too_large_or_not_images_are_never_read(num_draft, tmp_path, capsys):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "num3.png").write_bytes((num_draft / "num3.png").read_bytes())
+    with zipfile.ZipFile(folder / "more.zip", "w") as archive:  # A zip in a folder is read.
+        archive.write(num_draft / "num7.png", "num7.png")
+    for name, size in (("notes.txt", 3 * 2**30), ("huge.png", 3 * 2**30)):
+        with open(folder / name, "wb") as sparse:  # 3 GB declared, no disk used.
+            sparse.truncate(size)
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB
+    status = cli.main(["predict", str(folder)])
+    growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
+    captured = capsys.readouterr()
+    assert status == 0
+    assert "class/num3.png\t3\t" in captured.out
+    assert "class/more.zip/num7.png\t7\t" in captured.out
+    assert "class/huge.png\terror: The file is 3072.0 MB, more than the limit" in captured.out
+    assert "skipped 1 file(s): 1 not_image" in captured.err
+    assert growth_mb < 500
 
 
 def test_exit_status_is_non_zero_when_nothing_could_be_read(tmp_path, capsys):

@@ -7,6 +7,7 @@ import json
 import os
 import pathlib
 import zipfile
+import zlib
 
 import h5py
 import keras
@@ -253,6 +254,49 @@ def test_keras_weights_larger_than_the_config_are_refused_before_reading(tmp_pat
                             chunks=(1, 4096), compression="gzip")
     outcome = refused(keras_archive(weights=buffer.getvalue()), tmp_path)
     assert outcome.reason == "model_weights_mismatch"
+
+
+# One float32 chunk of 1.6 GB: HDF5 allocates and fills a whole chunk to read any part of it.
+BOMB_CHUNK = 400_000_000
+
+
+def _chunk_bomb(group, name, shape):
+    """A dataset of `shape` stored in chunks of `(1, BOMB_CHUNK)`, only its first written (a
+    few bytes of deflate): reading each row that has no chunk fills a 1.6 GB buffer."""
+    dataset = group.create_dataset(name, shape=shape, maxshape=(None, None), dtype="<f4",
+                                   chunks=(1, BOMB_CHUNK), compression="gzip")
+    dataset.id.write_direct_chunk((0, 0), zlib.compress(bytes(4 * shape[1])))
+
+
+def test_h5_weights_in_chunks_larger_than_themselves_are_refused_before_reading(tmp_path):
+    def bomb(file):  # The right shape and a 52 KB file; 1.6 GB per row to read.
+        group, weight, _ = replace_dataset(file, "dense_1/dense_1/kernel:0")
+        _chunk_bomb(group, weight, (1568, 10))
+
+    outcome = refused(keras2_h5(tmp_path, edit=bomb), tmp_path)
+    assert outcome.reason == "model_weights_refused" and "chunks" in outcome.message
+    assert outcome.growth_mb < 100
+
+
+def test_keras_weights_in_chunks_larger_than_themselves_are_refused_before_reading(tmp_path):
+    model = small_model()
+    with zipfile.ZipFile(_saved_bytes(model)) as source:
+        weights = source.read("model.weights.h5")
+    buffer = io.BytesIO()
+    with h5py.File(io.BytesIO(weights), "r") as original, h5py.File(buffer, "w") as file:
+        def copy(name, item):
+            if isinstance(item, h5py.Group):
+                file.require_group(name)
+            elif name == "layers/dense/vars/0":  # The (1568, 10) kernel.
+                _chunk_bomb(file, name, item.shape)
+            else:
+                file.create_dataset(name, data=item[()])
+        original.visititems(copy)
+        for key, value in original.attrs.items():
+            file.attrs[key] = value
+    outcome = refused(keras_archive(weights=buffer.getvalue()), tmp_path)
+    assert outcome.reason == "model_weights_refused" and "chunks" in outcome.message
+    assert outcome.growth_mb < 100
 
 
 def test_bundled_config_costs_what_the_tutorial_says():
