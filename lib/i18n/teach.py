@@ -49,6 +49,15 @@ TEXTS = {
         "这 {count:,} 个文件（共 {total:,} 个）的文件名里没有数字：请在“数字”一栏选出每张是几，"
         "然后保存。",
     ),
+    "teach.batch.pick_help.one": (
+        "This file has no digit in its name: pick what it is in the Label column, then keep it.",
+        "这个文件的文件名里没有数字：请在“数字”一栏选出它是几，然后保存。",
+    ),
+    "teach.batch.pick_help.all": (
+        "These {count:,} files have no digit in their name: pick what each one is in the Label "
+        "column, then keep them.",
+        "这 {count:,} 个文件的文件名里没有数字：请在“数字”一栏选出每张是几，然后保存。",
+    ),
     "teach.col.picture": ("Picture", "图片"),
     "teach.col.label": ("Label", "数字"),
     "teach.col.label_help": ("The digit it really is", "它实际上是哪个数字"),

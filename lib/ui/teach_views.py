@@ -204,7 +204,12 @@ def _kept_label(result):
 def _label_unnamed(shown, total, t):
     """The rows without a label in their name, in a table whose label column the student
     fills in (prefilled for rows kept already), and a button that keeps them."""
-    st.caption(t("teach.batch.pick_help", count=len(shown), total=total))
+    if total == 1:
+        st.caption(t("teach.batch.pick_help.one"))
+    elif len(shown) == total:
+        st.caption(t("teach.batch.pick_help.all", count=total))
+    else:  # The first EDITOR_ROWS of them.
+        st.caption(t("teach.batch.pick_help", count=len(shown), total=total))
     table = pd.DataFrame({
         "picture": [thumbnail(result.image) for result in shown],
         "file": [result.file for result in shown],

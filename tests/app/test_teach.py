@@ -372,6 +372,7 @@ def test_batch_rows_become_examples(canvas, mnist, language):
     assert t("teach.batch.named_kept", count=4) in [caption.value for caption in app.caption]
 
     # The unnamed ones: the student picks a label in the table.
+    assert t("teach.batch.pick_help.all", count=2) in [caption.value for caption in app.caption]
     [editor] = app.data_editor
     assert list(editor.value["file"]) == ["scan_0.png", "scan_1.png"]
     assert app.button(key="teach_keep_picked").disabled
