@@ -87,12 +87,12 @@ def probability_bars(probabilities, x_title="", y_title="", height=280):
     )
 
 
-def digit_image(image, title="", height=240):
-    """A gray image drawn with square pixels, e.g. the `(28, 28)` input the model saw.
+def digit_image(image, height=240):
+    """A gray image drawn with square pixels, e.g. the `(28, 28)` input the model saw. It has
+    no title: in a narrow column Plotly cut one off ("Model inp"); pages caption it.
 
     Args:
         image: float array `(height, width)` (or `(height, width, 1)`) in [0, 1].
-        title: Figure title (already translated).
         height: Figure height in pixels.
 
     Returns:
@@ -105,8 +105,7 @@ def digit_image(image, title="", height=240):
     return go.Figure(
         gray_heatmap(array, "x %{x}, y %{y}: %{z:.2f}"),
         layout={
-            "height": height, "margin": style.margin(30 if title else 5),
-            "title": {"text": title, "x": 0.5, "font": {"size": 14}},
+            "height": height, "margin": style.margin(5),
             "xaxis": {"visible": False, "constrain": "domain"},
             "yaxis": {"visible": False, "autorange": "reversed", "scaleanchor": "x"},
         },

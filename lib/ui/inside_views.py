@@ -150,8 +150,9 @@ def prediction(outputs, image, label, t):
     probabilities = outputs[-1].values
     predicted = int(np.argmax(probabilities))
     picture, numbers, bars = st.columns([1, 1, 2.4], vertical_alignment="center")
-    picture.plotly_chart(charts.digit_image(image, t("inside.input"), height=220),
-                         key="inside_input", config=NO_CHART_BAR)
+    picture.caption(t("inside.input"))
+    picture.plotly_chart(charts.digit_image(image, height=200), key="inside_input",
+                         config=NO_CHART_BAR)
     numbers.metric(t("inside.prediction"), predicted, border=True)
     numbers.metric(t("inside.confidence"), f"{probabilities[predicted]:.1%}", border=True)
     if label is not None:
