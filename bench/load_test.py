@@ -60,8 +60,8 @@ sys.path.insert(0, str(ROOT))
 from tests.e2e.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
-    HAS_INK,
     INK_LAYER,
+    INKED_WITHIN,
     _free_port,
     start_streamlit,
     stop,
@@ -154,17 +154,6 @@ async def draw_a_one(page):
     return time.monotonic()
 
 
-async def inked(page, seconds=1.0):
-    """Whether the canvas shows ink within `seconds` (a finished stroke is painted at the next
-    animation frame)."""
-    ink = page.locator(INK_LAYER)
-    for _ in range(int(seconds / 0.1)):
-        if await ink.evaluate(HAS_INK):
-            return True
-        await asyncio.sleep(0.1)
-    return await ink.evaluate(HAS_INK)
-
-
 async def drawer(context, url, deadline, report, think, who):
     from playwright.async_api import expect
 
@@ -178,7 +167,8 @@ async def drawer(context, url, deadline, report, think, who):
             await wait_for_app(page)
             await asyncio.sleep(HAND_SECONDS)
             released = await draw_a_one(page)
-            if not await inked(page):  # As a student who sees no ink draws again.
+            # As a student who sees no ink within a second draws again.
+            if not await page.locator(INK_LAYER).evaluate(INKED_WITHIN, 1000):
                 report.unseen_strokes += 1
                 released = await draw_a_one(page)
             await expect(metric(page, "Prediction")).to_have_text("1", timeout=STROKE_TIMEOUT_MS)

@@ -99,16 +99,26 @@ def page(browser):
     context.close()
 
 
-# The drawing canvas's drawing layer (its background is another lower canvas), and a script
-# for `locator.evaluate` that says whether it holds ink: some pixel of it is not transparent.
-# A stroke drawn while a new canvas is being set up can go unseen on a busy machine; a canvas
-# without ink can then be drawn on again without inking anything twice.
+# The drawing canvas's drawing layer (its background is another lower canvas), and scripts
+# for `locator.evaluate` that say whether it holds ink (some pixel of it is not transparent):
+# now, or within the milliseconds passed (a finished stroke is painted at the next animation
+# frame). A canvas without ink can be drawn on again without inking anything twice.
 INK_LAYER = "canvas.dc-canvas.lower-canvas"
-HAS_INK = """canvas => {
+_INKED = """const inked = canvas => {
   const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
   for (let alpha = 3; alpha < pixels.length; alpha += 4) if (pixels[alpha]) return true;
   return false;
-}"""
+};"""
+HAS_INK = f"canvas => {{ {_INKED} return inked(canvas); }}"
+INKED_WITHIN = f"""async (canvas, milliseconds) => {{
+  {_INKED}
+  const end = performance.now() + milliseconds;
+  while (!inked(canvas)) {{
+    if (performance.now() > end) return false;
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }}
+  return true;
+}}"""
 
 
 def wait_for_app(page, timeout=60_000):

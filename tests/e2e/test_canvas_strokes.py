@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.ui import presentation
-from tests.e2e.conftest import HAS_INK, INK_LAYER, screenshot, wait_for_app
+from tests.e2e.conftest import INK_LAYER, INKED_WITHIN, screenshot, wait_for_app
 from tests.e2e.test_recognize import _arc, clear, draw, metric
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -122,12 +122,7 @@ def test_a_stroke_drawn_before_the_canvas_stylesheet_arrives_is_read(page, app_u
     page.mouse.down()
     page.mouse.move(box["x"] + 0.5 * box["width"], box["y"] + 0.9 * box["height"], steps=8)
     page.mouse.up()
-    ink = page.locator(INK_LAYER)
-    for _ in range(20):  # The finished stroke is painted at the next animation frame.
-        if ink.evaluate(HAS_INK):
-            break
-        page.wait_for_timeout(100)
-    assert ink.evaluate(HAS_INK), "The stroke inked nothing"
+    assert page.locator(INK_LAYER).evaluate(INKED_WITHIN, 2000), "The stroke inked nothing"
     for route in held:
         route.continue_()
     expect(metric(page, "Prediction")).to_have_text("1", timeout=30_000)

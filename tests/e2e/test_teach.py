@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e import strokes_teach
-from tests.e2e.conftest import HAS_INK, INK_LAYER, screenshot, wait_for_app
+from tests.e2e.conftest import HAS_INK, INK_LAYER, INKED_WITHIN, screenshot, wait_for_app
 from tests.e2e.test_recognize import STROKES, draw, metric, open_recognize
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -26,20 +26,16 @@ TEACH_TIMEOUT = 120_000
 
 
 def draw_digit(page, strokes):
-    """Draws `strokes` and returns the Prediction. A canvas just made by Clear may not listen
-    yet on a busy machine: when no Prediction came and the canvas holds no ink at all (the
-    mouse went unseen, so nothing can be drawn twice), the strokes are drawn once more."""
+    """Draws `strokes` and returns the Prediction. Should the canvas show no ink at all a second
+    later (the mouse went unseen, so nothing can be drawn twice), the strokes are drawn once
+    more, as the load test's drawer does."""
     prediction = metric(page, "Prediction")
-    for attempt in range(2):
+    for _ in range(2):
         for stroke in strokes:
             draw(page, stroke)
-        try:
-            expect(prediction).to_be_visible(timeout=15_000)
+        if page.locator(INK_LAYER).evaluate(INKED_WITHIN, 1000):
             break
-        except AssertionError:
-            if attempt or page.locator(INK_LAYER).evaluate(HAS_INK):
-                expect(prediction).to_be_visible(timeout=30_000)
-                break
+    expect(prediction).to_be_visible(timeout=30_000)
     wait_for_app(page)
     return prediction
 
